@@ -1,0 +1,100 @@
+"""The one place that assembles the bot: used by `python -m bot`, the tests and the benchmark."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatType, ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.i18n import I18n
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.i18n import ActorI18nMiddleware, build_i18n
+from bot.middlewares.actor import ActorMiddleware
+from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
+from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.inflight import InFlightMiddleware
+from bot.middlewares.throttle import ThrottleMiddleware
+from handlers import get_routers
+from storage.db import Database
+from storage.fsm import SqlStorage
+
+
+@dataclass
+class App:
+    """What the factory built, for the runner and the tests to hold on to."""
+
+    dispatcher: Dispatcher
+    database: Database
+    i18n: I18n
+    inflight: InFlightMiddleware
+
+
+def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None:
+        session = AiohttpSession()
+        if settings.bot_api_url:
+            session.api = TelegramAPIServer.from_base(settings.bot_api_url)
+    session.middleware(CommitBeforeTelegram())
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_fsm(
+    settings: Settings, database: Database, clock: Clock
+) -> tuple[BaseStorage, BaseEventIsolation]:
+    if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        storage = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
+        return storage, RedisEventIsolation(storage.redis)
+    return SqlStorage(database, clock), SimpleEventIsolation()
+
+
+def build_app(
+    settings: Settings,
+    database: Database | None = None,
+    clock: Clock | None = None,
+    **workflow_data: object,
+) -> App:
+    """Build the dispatcher with every middleware and router; nothing is started here."""
+    clock = clock or SystemClock()
+    database = database or Database(settings.database_url)
+    storage, isolation = build_fsm(settings, database, clock)
+    i18n = build_i18n(settings.default_locale)
+    inflight = InFlightMiddleware()
+
+    dispatcher = Dispatcher(
+        storage=storage,
+        events_isolation=isolation,
+        settings=settings,
+        database=database,
+        clock=clock,
+        **workflow_data,
+    )
+    # Groups and channels are not where mentoring happens; they are ignored entirely.
+    dispatcher.message.filter(F.chat.type == ChatType.PRIVATE)
+
+    dispatcher.update.outer_middleware(inflight)
+    dispatcher.update.outer_middleware(DatabaseMiddleware(database, clock))
+    dispatcher.update.outer_middleware(ActorMiddleware(clock, settings.admin_ids))
+    ActorI18nMiddleware(i18n).setup(dispatcher)
+    throttle = ThrottleMiddleware(settings.throttle_rate, settings.throttle_window)
+    dispatcher.message.outer_middleware(throttle)
+    dispatcher.callback_query.outer_middleware(throttle)
+
+    dispatcher.include_routers(*get_routers())
+    return App(dispatcher=dispatcher, database=database, i18n=i18n, inflight=inflight)

@@ -1,0 +1,65 @@
+"""/language: the person picks Russian or English; the choice is stored."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from bot.commands import set_personal_commands
+from bot.config import SUPPORTED_LOCALES
+from storage.people import set_locale
+
+router = Router(name="language")
+
+# Each language is named in itself, so a person who cannot read the current one finds theirs.
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    locale: str
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=LANGUAGE_NAMES[code], callback_data=LanguageChoice(locale=code).pack()
+                )
+                for code in SUPPORTED_LOCALES
+            ]
+        ]
+    )
+
+
+@router.message(Command("language"))
+async def language_requested(message: Message) -> None:
+    await message.answer(
+        _("Choose the language of the interface:"), reply_markup=language_keyboard()
+    )
+
+
+@router.callback_query(LanguageChoice.filter())
+async def language_chosen(
+    query: CallbackQuery,
+    callback_data: LanguageChoice,
+    actor: Actor,
+    session: AsyncSession,
+    i18n: I18n,
+) -> None:
+    if callback_data.locale not in SUPPORTED_LOCALES:
+        await query.answer(_("This language is not available."), show_alert=True)
+        return
+    await set_locale(session, actor.person_id, callback_data.locale)
+    with i18n.use_locale(callback_data.locale):
+        text = _("The interface language is now English.")
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(text)
+        await set_personal_commands(query.bot, actor.telegram_id, callback_data.locale)

@@ -1,0 +1,25 @@
+"""Housekeeping the ticker runs: forget old update ids and long-abandoned conversations."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.clock import Clock
+from storage.db import Database
+from storage.fsm import purge_idle_states
+from storage.updates import forget_updates_before
+
+log = logging.getLogger(__name__)
+
+# A conversation untouched this long is not coming back; its half-typed answers go.
+IDLE_CONVERSATION_DAYS = 90
+
+
+async def run_maintenance(database: Database, clock: Clock, processed_updates_days: int) -> None:
+    now = clock.now()
+    async with database.transaction() as session:
+        updates = await forget_updates_before(session, now - timedelta(days=processed_updates_days))
+        states = await purge_idle_states(session, now - timedelta(days=IDLE_CONVERSATION_DAYS))
+    if updates or states:
+        log.info("maintenance: forgot %s update ids and %s idle conversations", updates, states)

@@ -1,0 +1,75 @@
+"""Fixtures shared by every test: real databases on both backends, the app, a fake Telegram."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.clock import FrozenClock
+from bot.config import Settings
+from storage.db import Database
+from tests.support.databases import START_POSTGRES_HINT, PostgresTemplate, SqliteTemplate
+
+BACKENDS = ("sqlite", "postgresql")
+ADMIN_ID = 900_001
+TEST_TOKEN = "42:TEST-token"
+
+
+def in_ci() -> bool:
+    return bool(os.environ.get("CI")) or bool(os.environ.get("REQUIRE_POSTGRES"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[PostgresTemplate]:
+    problem = PostgresTemplate.reachable()
+    if problem is not None:
+        message = f"PostgreSQL is not reachable ({problem}); {START_POSTGRES_HINT}"
+        if in_ci():
+            # CI must never pass with the PostgreSQL half silently missing.
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    template = PostgresTemplate()
+    yield template
+    template.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_template").copy_to(tmp_path)
+        return
+    template: PostgresTemplate = request.getfixturevalue("postgres_template")
+    name, url = template.create_copy()
+    yield url
+    template.drop(name)
+
+
+@pytest.fixture
+async def database(db_url: str) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token=TEST_TOKEN,
+        database_url=db_url,
+        admin_ids=str(ADMIN_ID),
+        redis_url=None,
+    )
