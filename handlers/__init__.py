@@ -6,15 +6,10 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    # Imported here so that importing `handlers` alone has no side effects.
+    """Fresh routers on every call: a router can belong to one dispatcher only, and tests
+    and the benchmark build many."""
     from handlers import cancel, errors, fallback, feedback, language, start
 
     # cancel comes first so /cancel wins in every state; fallback last catches the rest.
-    return [
-        errors.router,
-        cancel.router,
-        start.router,
-        language.router,
-        feedback.router,
-        fallback.router,
-    ]
+    modules = [errors, cancel, start, language, feedback, fallback]
+    return [module.build_router() for module in modules]

@@ -9,8 +9,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 
-router = Router(name="cancel")
-
 
 class CancelFlow(CallbackData, prefix="cancel"):
     pass
@@ -20,12 +18,10 @@ def cancel_button() -> InlineKeyboardButton:
     return InlineKeyboardButton(text=_("✖ Cancel"), callback_data=CancelFlow().pack())
 
 
-@router.message(Command("cancel"))
 async def cancel_requested(message: Message, state: FSMContext) -> None:
     await message.answer(await _leave(state))
 
 
-@router.callback_query(CancelFlow.filter())
 async def cancel_pressed(query: CallbackQuery, state: FSMContext) -> None:
     text = await _leave(state)
     await query.answer()
@@ -41,4 +37,8 @@ async def _leave(state: FSMContext) -> str:
     return _("Cancelled; the unfinished action was discarded. Send /help for the list of commands.")
 
 
-__all__ = ["CancelFlow", "cancel_button", "router"]
+def build_router() -> Router:
+    router = Router(name="cancel")
+    router.message.register(cancel_requested, Command("cancel"))
+    router.callback_query.register(cancel_pressed, CancelFlow.filter())
+    return router

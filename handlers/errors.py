@@ -9,11 +9,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
-router = Router(name="errors")
 log = logging.getLogger(__name__)
 
 
-@router.errors()
 async def handler_failed(event: ErrorEvent, bot: Bot, event_chat: Chat | None = None) -> bool:
     log.error(
         "update %s failed: %s",
@@ -34,3 +32,9 @@ async def handler_failed(event: ErrorEvent, bot: Bot, event_chat: Chat | None = 
     except TelegramAPIError as exc:
         log.warning("could not tell chat %s about the failure: %s", event_chat.id, exc)
     return True
+
+
+def build_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(handler_failed)
+    return router

@@ -27,7 +27,6 @@ from bot.config import Settings
 from handlers.cancel import cancel_button
 from storage.feedback import save_feedback
 
-router = Router(name="feedback")
 log = logging.getLogger(__name__)
 
 MIN_LENGTH = 5
@@ -77,7 +76,6 @@ def _step(text: str, step: Step) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=StepChosen(step=step).pack())
 
 
-@router.message(Command("feedback"))
 async def feedback_requested(message: Message, state: FSMContext) -> None:
     await state.clear()
     await state.set_state(FeedbackForm.topic)
@@ -95,7 +93,6 @@ def _topics() -> InlineKeyboardMarkup:
     )
 
 
-@router.callback_query(FeedbackForm.topic, TopicChosen.filter())
 async def topic_chosen(query: CallbackQuery, callback_data: TopicChosen, state: FSMContext) -> None:
     await state.update_data(topic=callback_data.topic.value)
     await state.set_state(FeedbackForm.text)
@@ -112,14 +109,12 @@ async def _ask_text(query: CallbackQuery, topic: Topic) -> None:
         await query.message.edit_text(text, reply_markup=markup)
 
 
-@router.message(FeedbackForm.topic)
 async def topic_typed(message: Message) -> None:
     await message.answer(
         _("Please choose the topic with the buttons above."), reply_markup=_topics()
     )
 
 
-@router.callback_query(FeedbackForm.text, StepChosen.filter(F.step == Step.back))
 async def back_to_topic(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(FeedbackForm.topic)
     await query.answer()
@@ -129,7 +124,6 @@ async def back_to_topic(query: CallbackQuery, state: FSMContext) -> None:
         )
 
 
-@router.message(StateFilter(FeedbackForm.text, FeedbackForm.confirm))
 async def text_written(message: Message, state: FSMContext) -> None:
     if message.text is None:
         await message.answer(_("Please send your message as text."))
@@ -153,7 +147,6 @@ async def text_written(message: Message, state: FSMContext) -> None:
     )
 
 
-@router.callback_query(FeedbackForm.confirm, StepChosen.filter(F.step == Step.edit))
 async def edit_requested(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(FeedbackForm.text)
     await query.answer()
@@ -162,7 +155,6 @@ async def edit_requested(query: CallbackQuery, state: FSMContext) -> None:
         await query.message.answer(_("Write the message again; the new text replaces the old one."))
 
 
-@router.callback_query(FeedbackForm.confirm, StepChosen.filter(F.step == Step.send))
 async def send_confirmed(
     query: CallbackQuery,
     state: FSMContext,
@@ -203,3 +195,21 @@ async def _notify_admins(bot: Bot, admin_ids: frozenset[int], feedback_id: int, 
         except TelegramAPIError as exc:
             # The feedback is stored either way; an admin who never started the bot can read it later.
             log.warning("feedback %s not delivered to admin %s: %s", feedback_id, admin_id, exc)
+
+
+def build_router() -> Router:
+    router = Router(name="feedback")
+    router.message.register(feedback_requested, Command("feedback"))
+    router.callback_query.register(topic_chosen, FeedbackForm.topic, TopicChosen.filter())
+    router.message.register(topic_typed, FeedbackForm.topic)
+    router.callback_query.register(
+        back_to_topic, FeedbackForm.text, StepChosen.filter(F.step == Step.back)
+    )
+    router.message.register(text_written, StateFilter(FeedbackForm.text, FeedbackForm.confirm))
+    router.callback_query.register(
+        edit_requested, FeedbackForm.confirm, StepChosen.filter(F.step == Step.edit)
+    )
+    router.callback_query.register(
+        send_confirmed, FeedbackForm.confirm, StepChosen.filter(F.step == Step.send)
+    )
+    return router

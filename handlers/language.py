@@ -15,7 +15,6 @@ from bot.commands import set_personal_commands
 from bot.config import SUPPORTED_LOCALES
 from storage.people import set_locale
 
-router = Router(name="language")
 
 # Each language is named in itself, so a person who cannot read the current one finds theirs.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
@@ -38,14 +37,12 @@ def language_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-@router.message(Command("language"))
 async def language_requested(message: Message) -> None:
     await message.answer(
         _("Choose the language of the interface:"), reply_markup=language_keyboard()
     )
 
 
-@router.callback_query(LanguageChoice.filter())
 async def language_chosen(
     query: CallbackQuery,
     callback_data: LanguageChoice,
@@ -63,3 +60,10 @@ async def language_chosen(
         if isinstance(query.message, Message):
             await query.message.edit_text(text)
         await set_personal_commands(query.bot, actor.telegram_id, callback_data.locale)
+
+
+def build_router() -> Router:
+    router = Router(name="language")
+    router.message.register(language_requested, Command("language"))
+    router.callback_query.register(language_chosen, LanguageChoice.filter())
+    return router

@@ -9,10 +9,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-router = Router(name="start")
 
-
-@router.message(CommandStart())
 async def start_requested(message: Message) -> None:
     name = message.from_user.first_name if message.from_user else ""
     await message.answer(
@@ -25,7 +22,6 @@ async def start_requested(message: Message) -> None:
     )
 
 
-@router.message(Command("help"))
 async def help_requested(message: Message) -> None:
     await message.answer(help_text())
 
@@ -39,3 +35,10 @@ def help_text() -> str:
         "/feedback — write to the administrators of the bot\n"
         "/cancel — stop the current action; what you have already saved stays"
     )
+
+
+def build_router() -> Router:
+    router = Router(name="start")
+    router.message.register(start_requested, CommandStart())
+    router.message.register(help_requested, Command("help"))
+    return router

@@ -73,3 +73,11 @@ def settings(db_url: str) -> Settings:
         admin_ids=str(ADMIN_ID),
         redis_url=None,
     )
+
+
+@pytest.fixture
+async def harness(settings: Settings, database: Database, clock: FrozenClock):
+    from tests.support.app import running_app
+
+    async with running_app(settings, database, clock) as harness:
+        yield harness

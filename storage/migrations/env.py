@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage import models  # noqa: F401  (registers every table on Base.metadata)
+import storage.models  # noqa: F401  (registers every table on Base.metadata)
 from storage.base import Base
 
 config = context.config

@@ -1,0 +1,38 @@
+"""The production dispatcher wired to an in-process fake Telegram, for fast tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiogram import Bot
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.factory import App, build_app, build_bot
+from storage.db import Database
+from tests.fakebot.botclient import BotClient
+from tests.fakebot.core import FakeTelegram
+from tests.fakebot.session import FakeSession
+
+
+@dataclass
+class Harness:
+    app: App
+    bot: Bot
+    tg: FakeTelegram
+    client: BotClient
+
+
+@asynccontextmanager
+async def running_app(
+    settings: Settings, database: Database, clock: Clock, tg: FakeTelegram | None = None
+) -> AsyncIterator[Harness]:
+    tg = tg or FakeTelegram(token=settings.bot_token.get_secret_value())
+    app = build_app(settings, database, clock)
+    bot = build_bot(settings, session=FakeSession(tg))
+    try:
+        yield Harness(app=app, bot=bot, tg=tg, client=BotClient(app.dispatcher, bot, tg))
+    finally:
+        await bot.session.close()
