@@ -132,7 +132,8 @@ async def text_written(message: Message, state: FSMContext) -> None:
     if not MIN_LENGTH <= len(text) <= MAX_LENGTH:
         await message.answer(
             _(
-                "The message must be {min} to {max} characters long; yours has {count}. Please write it again."
+                "The message must be {min} to {max} characters long; yours has {count}. "
+                "Please write it again."
             ).format(min=MIN_LENGTH, max=MAX_LENGTH, count=len(text))
         )
         return
@@ -193,7 +194,7 @@ async def _notify_admins(bot: Bot, admin_ids: frozenset[int], feedback_id: int, 
         try:
             await bot.send_message(admin_id, text)
         except TelegramAPIError as exc:
-            # The feedback is stored either way; an admin who never started the bot can read it later.
+            # Stored either way; an admin who never started the bot reads it later.
             log.warning("feedback %s not delivered to admin %s: %s", feedback_id, admin_id, exc)
 
 

@@ -15,7 +15,6 @@ from bot.commands import set_personal_commands
 from bot.config import SUPPORTED_LOCALES
 from storage.people import set_locale
 
-
 # Each language is named in itself, so a person who cannot read the current one finds theirs.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 

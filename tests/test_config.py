@@ -17,8 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
-        if name.upper() in {"BOT_TOKEN", "DATABASE_URL", "BOT_API_URL", "ADMIN_IDS", "REDIS_URL",
-                            "DEFAULT_TIMEZONE", "DEFAULT_LOCALE"}:
+        if name.upper() in {
+            "BOT_TOKEN",
+            "DATABASE_URL",
+            "BOT_API_URL",
+            "ADMIN_IDS",
+            "REDIS_URL",
+            "DEFAULT_TIMEZONE",
+            "DEFAULT_LOCALE",
+        }:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)  # away from any developer's .env
 
@@ -34,7 +41,9 @@ def test_defaults_need_only_a_token(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_dotenv_is_read(tmp_path: Path):
-    (tmp_path / ".env").write_text("BOT_TOKEN=1:x\nADMIN_IDS=5, 6\nBOT_API_URL=http://127.0.0.1:8081/\n")
+    (tmp_path / ".env").write_text(
+        "BOT_TOKEN=1:x\nADMIN_IDS=5, 6\nBOT_API_URL=http://127.0.0.1:8081/\n"
+    )
     settings = load_settings()
     assert settings.admin_ids == {5, 6}
     assert settings.bot_api_url == "http://127.0.0.1:8081"
@@ -65,7 +74,11 @@ def test_the_process_prints_one_line_and_no_traceback(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k.upper() != "BOT_TOKEN"}
     env["PYTHONPATH"] = str(ROOT)
     result = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.returncode == 1

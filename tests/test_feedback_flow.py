@@ -25,7 +25,9 @@ async def test_a_message_reaches_the_administrators(harness):
     assert user.last.text == "Отправлено. Спасибо! Администраторы скоро его прочитают."
 
     rows = await feedback_rows(harness)
-    assert [(r.topic, r.text) for r in rows] == [("question", "Как добавить второго наставляемого?")]
+    assert [(r.topic, r.text) for r in rows] == [
+        ("question", "Как добавить второго наставляемого?")
+    ]
     to_admin = harness.tg.sent_to(ADMIN_ID)
     assert len(to_admin) == 1
     assert "Мария Иванова" in to_admin[0].text and "второго наставляемого" in to_admin[0].text
