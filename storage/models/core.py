@@ -18,7 +18,10 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Filled at registration, after consent; cleared again by /forget.
+    full_name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]
 
 
 class ProcessedUpdate(Base):
