@@ -16,16 +16,27 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "migrate"],
-        help="run: long polling (default); migrate: apply database migrations and exit",
+        choices=["run", "migrate", "import-orgs"],
+        help="run: long polling (default); migrate: apply database migrations and exit; "
+        "import-orgs FILE: load organisations from an .xlsx or .csv template",
     )
+    parser.add_argument("file", nargs="?", help="import-orgs: the .xlsx or .csv file")
+    parser.add_argument("--dry-run", action="store_true", help="import-orgs: save nothing")
     args = parser.parse_args(argv)
+    if args.command == "import-orgs" and args.file is None:
+        parser.error("import-orgs needs a FILE (.xlsx or .csv)")
+    if args.command != "import-orgs" and (args.file or args.dry_run):
+        parser.error("FILE and --dry-run go with import-orgs only")
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.command == "import-orgs":
+        from bot.import_orgs import run_import
+
+        return asyncio.run(run_import(settings, args.file, args.dry_run))
     from bot import runner
 
     if args.command == "migrate":

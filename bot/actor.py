@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.memberships import memberships_of
+from storage.models.enums import MembershipStatus, Role
+from storage.people import get_or_create_person
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One role in one organisation, as loaded at the start of the update."""
+
+    membership_id: int
+    role: Role
+    organization_id: int
+    status: MembershipStatus
+
+    @property
+    def active(self) -> bool:
+        return self.status == MembershipStatus.active
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,3 +32,35 @@ class Actor:
     telegram_id: int
     locale: str | None
     is_admin: bool = False
+    full_name: str | None = None
+    grants: tuple[Grant, ...] = field(default=())
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(g.active and g.role in roles for g in self.grants)
+
+    def org_ids(self, *roles: Role) -> set[int]:
+        """Organisations where the person holds one of `roles`, active grants only."""
+        return {g.organization_id for g in self.grants if g.active and g.role in roles}
+
+    @property
+    def roles(self) -> set[Role]:
+        return {g.role for g in self.grants if g.active}
+
+
+async def load_actor(
+    session: AsyncSession, telegram_id: int, admin_ids: frozenset[int], now: datetime
+) -> Actor:
+    """The person with this Telegram id and their roles (the person row is created if new)."""
+    person = await get_or_create_person(session, telegram_id, now)
+    grants = tuple(
+        Grant(m.id, Role(m.role), m.organization_id, MembershipStatus(m.status))
+        for m in await memberships_of(session, person.id)
+    )
+    return Actor(
+        person_id=person.id,
+        telegram_id=telegram_id,
+        locale=person.locale,
+        is_admin=telegram_id in admin_ids,
+        full_name=person.full_name,
+        grants=grants,
+    )

@@ -9,7 +9,10 @@ def get_routers() -> list[Router]:
     """Fresh routers on every call: a router can belong to one dispatcher only, and tests
     and the benchmark build many."""
     from handlers import cancel, errors, fallback, feedback, language, start
+    from handlers.forms import engine as forms
+    from handlers.registration import flow as registration
 
-    # cancel comes first so /cancel wins in every state; fallback last catches the rest.
-    modules = [errors, cancel, start, language, feedback, fallback]
+    # cancel first so /cancel wins in every state; registration's deep-link /start before the
+    # plain greeting; fallback last catches the rest.
+    modules = [errors, cancel, registration, start, language, feedback, forms, fallback]
     return [module.build_router() for module in modules]

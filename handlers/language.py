@@ -58,7 +58,7 @@ async def language_chosen(
         await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_text(text)
-        await set_personal_commands(query.bot, actor.telegram_id, callback_data.locale)
+        await set_personal_commands(query.bot, i18n, actor, callback_data.locale)
 
 
 def build_router() -> Router:

@@ -1,4 +1,4 @@
-"""Load the person behind the update once, as an Actor value for every handler."""
+"""Load the person behind the update and their roles once, as an Actor for every handler."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from bot.actor import Actor
+from bot.actor import load_actor
 from bot.clock import Clock
-from storage.people import get_or_create_person
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -26,11 +25,7 @@ class ActorMiddleware(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         if user is not None and not user.is_bot:
-            person = await get_or_create_person(data["session"], user.id, self.clock.now())
-            data["actor"] = Actor(
-                person_id=person.id,
-                telegram_id=user.id,
-                locale=person.locale,
-                is_admin=user.id in self.admin_ids,
+            data["actor"] = await load_actor(
+                data["session"], user.id, self.admin_ids, self.clock.now()
             )
         return await handler(event, data)

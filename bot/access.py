@@ -1,0 +1,132 @@
+"""Who may use which command, and whose objects they may touch: the rules in one place.
+
+Handlers state the command they serve with `Allowed("name")`; every object id that comes
+back in callback data is checked with the scope functions below, so a forged callback
+that carries another school's ids is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram.filters import Filter
+from aiogram.types import TelegramObject
+from aiogram.utils.i18n import lazy_gettext as __
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from storage.models.enums import OrgLevel, Role
+from storage.models.orgs import Membership, Organization
+from storage.orgs import descendants, managed_org_ids
+
+MANAGERS = (Role.coordinator, Role.curator)
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    description: Any  # a lazy translation, rendered in the menu's language
+    roles: frozenset[Role] | None = None  # None: everyone
+    admin: bool = False
+    registered: bool = False  # only for people who have registered (given a name)
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", __("Greeting and what the bot is for")),
+    CommandSpec("help", __("What the bot can do")),
+    CommandSpec(
+        "orgs", __("Regions, municipalities and schools"), frozenset({Role.coordinator}), admin=True
+    ),
+    CommandSpec("invite", __("Invitation links"), frozenset(MANAGERS), admin=True),
+    CommandSpec("people", __("Participants of the school"), frozenset({Role.curator})),
+    CommandSpec("profile", __("My profile"), registered=True),
+    CommandSpec("mydata", __("Everything stored about me"), registered=True),
+    CommandSpec("forget", __("Erase my personal data"), registered=True),
+    CommandSpec("language", __("Language of the interface")),
+    CommandSpec("feedback", __("Write to the administrators")),
+    CommandSpec("cancel", __("Stop the current action")),
+)
+BY_NAME = {spec.name: spec for spec in COMMANDS}
+
+
+def allowed(actor: Actor | None, command: str) -> bool:
+    spec = BY_NAME[command]
+    if spec.roles is None and not spec.admin:
+        return not spec.registered or (actor is not None and actor.full_name is not None)
+    if actor is None:
+        return False
+    return (spec.admin and actor.is_admin) or bool(spec.roles and actor.has_role(*spec.roles))
+
+
+def commands_for(actor: Actor | None) -> list[CommandSpec]:
+    return [spec for spec in COMMANDS if allowed(actor, spec.name)]
+
+
+class Allowed(Filter):
+    """Passes when the actor may use `command`; otherwise the fallback explains who may."""
+
+    def __init__(self, command: str) -> None:
+        if command not in BY_NAME:
+            raise ValueError(f"unknown command {command!r}")
+        self.command = command
+
+    async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
+        return allowed(actor, self.command)
+
+
+async def managed_orgs(session: AsyncSession, actor: Actor) -> set[int] | None:
+    """Organisation ids the actor manages; None means all of them (an administrator)."""
+    if actor.is_admin:
+        return None
+    return await managed_org_ids(session, actor.person_id)
+
+
+async def can_manage_org(session: AsyncSession, actor: Actor, org_id: int) -> bool:
+    if await session.get(Organization, org_id) is None:
+        return False
+    scope = await managed_orgs(session, actor)
+    return scope is None or org_id in scope
+
+
+async def can_manage_person(session: AsyncSession, actor: Actor, person_id: int) -> bool:
+    """A manager may act on people who hold a role in an organisation they manage."""
+    scope = await managed_orgs(session, actor)
+    query = select(Membership.id).where(Membership.person_id == person_id)
+    if scope is not None:
+        query = query.where(Membership.organization_id.in_(scope))
+    return await session.scalar(query.limit(1)) is not None
+
+
+async def invite_targets(session: AsyncSession, actor: Actor, role: Role) -> list[Organization]:
+    """Organisations where the actor may invite someone into `role`, by name."""
+    levels = (
+        [OrgLevel.region, OrgLevel.municipality] if role == Role.coordinator else [OrgLevel.school]
+    )
+    query = select(Organization).where(Organization.level.in_(levels)).order_by(Organization.name)
+    if not actor.is_admin:
+        if role in (Role.mentor, Role.mentee):
+            ids = actor.org_ids(Role.curator)
+        else:
+            coordinated = actor.org_ids(Role.coordinator)
+            below = await descendants(session, coordinated)
+            # Curators for any school below; coordinators only for levels below one's own.
+            ids = below if role == Role.curator else below - coordinated
+        query = query.where(Organization.id.in_(ids))
+    return list((await session.scalars(query)).all())
+
+
+async def can_invite(session: AsyncSession, actor: Actor, role: Role, org_id: int) -> bool:
+    return any(org.id == org_id for org in await invite_targets(session, actor, role))
+
+
+def invitable_roles(actor: Actor) -> list[Role]:
+    if actor.is_admin:
+        return [Role.coordinator, Role.curator]
+    roles = []
+    if actor.has_role(Role.coordinator):
+        roles += [Role.coordinator, Role.curator]
+    if actor.has_role(Role.curator):
+        roles += [Role.mentor, Role.mentee]
+    return roles

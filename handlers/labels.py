@@ -1,0 +1,41 @@
+"""Names of roles, statuses and organisation kinds as people read them."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from storage.models.enums import MembershipStatus, OrgLevel, Role, SchoolKind
+
+
+def role_title(role: Role | str) -> str:
+    return {
+        Role.coordinator: _("coordinator"),
+        Role.curator: _("curator"),
+        Role.mentor: _("mentor"),
+        Role.mentee: _("mentee"),
+    }[Role(role)]
+
+
+def status_title(status: MembershipStatus | str) -> str:
+    return {
+        MembershipStatus.active: _("active"),
+        MembershipStatus.awaiting_guardian: _("awaiting the guardian's consent"),
+        MembershipStatus.deactivated: _("deactivated"),
+    }[MembershipStatus(status)]
+
+
+def level_title(level: OrgLevel | str) -> str:
+    return {
+        OrgLevel.region: _("region"),
+        OrgLevel.municipality: _("municipality"),
+        OrgLevel.school: _("school"),
+    }[OrgLevel(level)]
+
+
+def school_kind_title(kind: SchoolKind | str) -> str:
+    return {
+        SchoolKind.school: _("school"),
+        SchoolKind.kindergarten: _("kindergarten"),
+        SchoolKind.college: _("college"),
+        SchoolKind.additional: _("institution of additional education"),
+    }[SchoolKind(kind)]

@@ -1,0 +1,74 @@
+"""Memberships: who holds which role where."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.enums import MembershipStatus, Role
+from storage.models.orgs import Membership
+
+
+async def memberships_of(session: AsyncSession, person_id: int) -> list[Membership]:
+    rows = await session.scalars(
+        select(Membership).where(Membership.person_id == person_id).order_by(Membership.id)
+    )
+    return list(rows.all())
+
+
+async def find_membership(
+    session: AsyncSession, person_id: int, organization_id: int, role: Role
+) -> Membership | None:
+    return await session.scalar(
+        select(Membership).where(
+            Membership.person_id == person_id,
+            Membership.organization_id == organization_id,
+            Membership.role == role,
+        )
+    )
+
+
+async def grant_role(
+    session: AsyncSession,
+    *,
+    person_id: int,
+    organization_id: int,
+    role: Role,
+    status: MembershipStatus,
+    now: datetime,
+    invitation_id: int | None = None,
+    granted_by: int | None = None,
+) -> Membership:
+    """Create the membership, or reactivate one that was deactivated."""
+    membership = await find_membership(session, person_id, organization_id, role)
+    if membership is None:
+        membership = Membership(
+            person_id=person_id,
+            organization_id=organization_id,
+            role=role,
+            status=status,
+            invitation_id=invitation_id,
+            created_at=now,
+            status_changed_at=now,
+            status_changed_by=granted_by,
+        )
+        session.add(membership)
+    else:
+        membership.status = status
+        membership.status_changed_at = now
+        membership.status_changed_by = granted_by
+        membership.invitation_id = invitation_id or membership.invitation_id
+    await session.flush()
+    return membership
+
+
+async def set_status(
+    session: AsyncSession, membership_id: int, status: MembershipStatus, by: int, now: datetime
+) -> None:
+    await session.execute(
+        update(Membership)
+        .where(Membership.id == membership_id)
+        .values(status=status, status_changed_at=now, status_changed_by=by)
+    )
