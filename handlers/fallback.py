@@ -6,9 +6,22 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import BY_NAME
+
 
 async def unknown_command(message: Message) -> None:
-    await message.answer(_("I do not know this command. Send /help to see the list."))
+    name = (message.text or "/").split()[0][1:].split("@")[0].lower()
+    spec = BY_NAME.get(name)
+    if spec is None:
+        await message.answer(_("I do not know this command. Send /help to see the list."))
+    elif spec.registered and spec.roles is None and not spec.admin:
+        await message.answer(
+            _("This command works after registration through an invitation link.")
+        )
+    else:
+        await message.answer(
+            _("This command is not available for your role. Send /help to see yours.")
+        )
 
 
 async def unexpected_message(message: Message) -> None:
