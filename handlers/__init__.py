@@ -8,11 +8,37 @@ from aiogram import Router
 def get_routers() -> list[Router]:
     """Fresh routers on every call: a router can belong to one dispatcher only, and tests
     and the benchmark build many."""
-    from handlers import cancel, errors, fallback, feedback, invite, language, start
+    from handlers import (
+        cancel,
+        errors,
+        fallback,
+        feedback,
+        invite,
+        language,
+        orgs,
+        people,
+        privacy,
+        profile,
+        start,
+    )
     from handlers.forms import engine as forms
     from handlers.registration import flow as registration
 
     # cancel first so /cancel wins in every state; registration's deep-link /start before the
     # plain greeting; fallback last catches the rest.
-    modules = [errors, cancel, registration, start, language, invite, feedback, forms, fallback]
+    modules = [
+        errors,
+        cancel,
+        registration,
+        start,
+        language,
+        orgs,
+        invite,
+        people,
+        profile,
+        privacy,
+        feedback,
+        forms,
+        fallback,
+    ]
     return [module.build_router() for module in modules]

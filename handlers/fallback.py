@@ -15,9 +15,7 @@ async def unknown_command(message: Message) -> None:
     if spec is None:
         await message.answer(_("I do not know this command. Send /help to see the list."))
     elif spec.registered and spec.roles is None and not spec.admin:
-        await message.answer(
-            _("This command works after registration through an invitation link.")
-        )
+        await message.answer(_("This command works after registration through an invitation link."))
     else:
         await message.answer(
             _("This command is not available for your role. Send /help to see yours.")
