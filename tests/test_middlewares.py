@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from storage.db import current_session
 from storage.models import Feedback, ProcessedUpdate
+from tests.support.app import running_app
 
 
 async def test_an_update_delivered_twice_is_handled_once(harness):
@@ -30,17 +31,19 @@ async def test_update_ids_that_jump_are_not_mistaken_for_duplicates(harness):
     assert len(user.replies) == 3
 
 
-async def test_a_flood_from_one_person_is_slowed_and_others_are_served(harness):
-    flooder = harness.client.user(3003)
-    for _ in range(12):
-        await flooder.send("/help")
-    texts = [m.text for m in flooder.replies]
-    warnings = [t for t in texts if t.startswith("Слишком много сообщений")]
-    assert len(warnings) == 1, texts
-    assert len(texts) == harness.app.dispatcher["settings"].throttle_rate + 1
-    calm = harness.client.user(3004)
-    await calm.send("/help")
-    assert calm.last.text.startswith("Что я умею")
+async def test_a_flood_from_one_person_is_slowed_and_others_are_served(settings, database, clock):
+    settings = settings.model_copy(update={"throttle_rate": 8, "throttle_window": 60.0})
+    async with running_app(settings, database, clock) as harness:
+        flooder = harness.client.user(3003)
+        for _ in range(12):
+            await flooder.send("/help")
+        texts = [m.text for m in flooder.replies]
+        warnings = [t for t in texts if t.startswith("Слишком много сообщений")]
+        assert len(warnings) == 1, texts
+        assert len(texts) == 8 + 1
+        calm = harness.client.user(3004)
+        await calm.send("/help")
+        assert calm.last.text.startswith("Что я умею")
 
 
 class TransactionProbe(BaseRequestMiddleware):

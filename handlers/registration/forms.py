@@ -170,7 +170,18 @@ MENTEE_FORM = Form(
             when=_is("category", MenteeCategory.student),
         ),
         Field(
-            "birth_year", __("Year of birth"), __("Your year of birth?"), parse=birth_year(6, 80)
+            "birth_year",
+            __("Year of birth"),
+            __("Your year of birth?"),
+            parse=birth_year(6, 19),
+            when=_is("category", MenteeCategory.student),
+        ),
+        Field(
+            "birth_year",
+            __("Year of birth"),
+            __("Your year of birth?"),
+            parse=birth_year(18, 80),
+            when=_is("category", MenteeCategory.young_teacher, MenteeCategory.teacher),
         ),
         Field(
             "experience_years",
