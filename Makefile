@@ -31,7 +31,7 @@ locales: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k __ -k lazy_gettext --no-location --sort-output \
 		--omit-header -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages -w 100 \
-		--no-location --ignore-obsolete
+		--ignore-obsolete
 
 bench: $(STAMP)
 	$(BIN)/python bench/dispatch.py

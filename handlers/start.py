@@ -9,32 +9,33 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import commands_for
+from bot.actor import Actor
 
-async def start_requested(message: Message) -> None:
+
+async def start_requested(message: Message, actor: Actor | None = None) -> None:
     name = message.from_user.first_name if message.from_user else ""
-    await message.answer(
-        _(
-            "Hello, {name}! I am the mentoring assistant of your school.\n\n"
-            "Mentors and mentees log meetings and answer the monitoring questionnaires here; "
-            "curators and coordinators get summaries and reports.\n\n"
-            "Send /help to see what I can do."
-        ).format(name=escape(name))
-    )
+    text = _(
+        "Hello, {name}! I am the mentoring assistant of your school.\n\n"
+        "Mentors and mentees log meetings and answer the monitoring questionnaires here; "
+        "curators and coordinators get summaries and reports.\n\n"
+        "Send /help to see what I can do."
+    ).format(name=escape(name))
+    if actor is None or not actor.grants:
+        text += "\n\n" + _(
+            "To take part, open the invitation link your curator or coordinator sent you."
+        )
+    await message.answer(text)
 
 
-async def help_requested(message: Message) -> None:
-    await message.answer(help_text())
+async def help_requested(message: Message, actor: Actor | None = None) -> None:
+    await message.answer(help_text(actor))
 
 
-def help_text() -> str:
-    return _(
-        "What I can do:\n"
-        "/start — greeting\n"
-        "/help — this list\n"
-        "/language — choose the language of the interface\n"
-        "/feedback — write to the administrators of the bot\n"
-        "/cancel — stop the current action; what you have already saved stays"
-    )
+def help_text(actor: Actor | None) -> str:
+    lines = [_("What I can do:")]
+    lines += [f"/{spec.name} — {spec.description}" for spec in commands_for(actor)]
+    return "\n".join(lines)
 
 
 def build_router() -> Router:

@@ -13,7 +13,7 @@ async def test_start_greets_in_russian_by_default(harness):
     await anna.send("/start")
     assert anna.last.text.startswith("Здравствуйте, Анна!")
     await anna.send("/help")
-    assert "/language — выбрать язык интерфейса" in anna.last.text
+    assert "/language — Язык интерфейса" in anna.last.text
 
 
 async def test_names_are_escaped_before_they_are_echoed(harness):

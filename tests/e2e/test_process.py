@@ -19,7 +19,7 @@ async def test_start_and_help_answer_in_russian(bot_process, tg):
     user.send("/start")
     assert (await user.wait_reply()).text.startswith("Здравствуйте, Ольга!")
     user.send("/help")
-    assert "/feedback — написать администраторам бота" in (await user.wait_reply()).text
+    assert "/feedback — Написать администраторам" in (await user.wait_reply()).text
     menu = tg.commands(language_code="ru")
     assert {c["command"] for c in menu} >= {"start", "help", "cancel", "language"}
     assert await bot_process.stop() == 0
