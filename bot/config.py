@@ -29,8 +29,8 @@ class Settings(BaseSettings):
     # How long processed update ids are remembered to drop Telegram's redeliveries.
     processed_updates_days: int = Field(default=3, ge=1, le=60)
     # Updates one person may send within `throttle_window` seconds before being slowed down.
-    throttle_rate: int = Field(default=8, ge=1)
-    throttle_window: float = Field(default=2.0, gt=0)
+    throttle_rate: int = Field(default=20, ge=1)
+    throttle_window: float = Field(default=5.0, gt=0)
     # Upper bound for letting in-flight handlers finish after SIGTERM.
     shutdown_timeout: float = Field(default=20.0, gt=0)
     tick_seconds: float = Field(default=30.0, gt=0)

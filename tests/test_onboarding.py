@@ -101,7 +101,8 @@ async def test_the_invitation_chain_and_registration_of_every_role(harness, cloc
     coordinator = harness.client.user(10)
     await english(coordinator)
     await coordinator.send(f"/start {code}")
-    assert coordinator.last.text.startswith("Consent to the processing of personal data")
+    assert coordinator.last.text.startswith("You are invited as coordinator of «Сальский район».")
+    assert "Consent to the processing of personal data" in coordinator.last.text
     await coordinator.click(coordinator.last, text="✔ I agree")
     await coordinator.send("Соболева Зинаида Васильевна")
     await coordinator.click(coordinator.last, text="✔ All correct")

@@ -120,13 +120,11 @@ async def invitation_opened(
         return
     await state.set_state(Consenting.reading)
     await state.set_data({"context": context})
-    await message.answer(
-        _("You are invited as {role} of «{org}».").format(
-            role=role_title(role), org=escape(org.name)
-        )
+    invited = _("You are invited as {role} of «{org}».").format(
+        role=role_title(role), org=escape(org.name)
     )
     await message.answer(
-        consent_text(org.name),
+        f"{invited}\n\n{consent_text(org.name)}",
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
                 [

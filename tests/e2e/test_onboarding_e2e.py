@@ -1,0 +1,172 @@
+"""The whole onboarding chain through the real process, as the people would click it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ADMIN_ID
+
+pytestmark = pytest.mark.e2e
+
+
+class Person:
+    """A FakeUser with the waits a person does between taps."""
+
+    def __init__(self, tg, user_id: int, first_name: str) -> None:
+        self.tg = tg
+        self.fake = tg.user(user_id, first_name=first_name)
+        self.id = user_id
+
+    async def say(self, text: str):
+        """Send a message and wait for the bot's next new message."""
+        newest = self.fake.last.message_id if self.fake.last else 0
+        self.fake.send(text)
+        return await self.tg.wait_for(self.id, lambda m: m.message_id > newest)
+
+    async def tap(self, text: str, message=None):
+        """Tap a button and wait for the bot's next new message."""
+        message = message or self.fake.last
+        newest = self.fake.last.message_id
+        self._click(message, text)
+        return await self.tg.wait_for(self.id, lambda m: m.message_id > newest)
+
+    def _click(self, message, text: str) -> None:
+        try:
+            self.fake.click(message, text=text)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{self.tg.transcript(self.id)}") from None
+
+    async def tap_edit(self, text: str, message=None):
+        """Tap a button whose answer replaces the message it sits under."""
+        message = message or self.fake.last
+        before = (message.text, message.buttons)
+        self._click(message, text)
+        return await self.tg.wait_for(
+            self.id,
+            lambda m: m.message_id == message.message_id and (m.text, m.buttons) != before,
+        )
+
+
+async def register(person: Person, code: str, answers: list) -> str:
+    """Open the link, agree, then answer: a str is typed, ("button",) is tapped, and
+    ("button", "edit") is tapped where the answer edits the message (a multi-choice tick)."""
+    await person.say(f"/start {code}")
+    reply = await person.tap("✔ Согласен(-на)")
+    for answer in answers:
+        if isinstance(answer, str):
+            reply = await person.say(answer)
+        elif answer[1:] == ("edit",):
+            reply = await person.tap_edit(answer[0])
+        else:
+            reply = await person.tap(answer[0])
+    assert reply.text.startswith("Проверьте, всё ли верно:"), reply.text
+    return (await person.tap("✔ Всё верно")).text
+
+
+def code_in(text: str) -> str:
+    return text.split("?start=", 1)[1].split()[0]
+
+
+async def invite(person: Person, role_button: str, *path: str) -> str:
+    """/invite → role → (organisation) → number of uses; returns the invitation code."""
+    await person.say("/invite")
+    reply = await person.tap_edit(role_button)
+    for button in path:
+        reply = await person.tap_edit(button)
+    return code_in(reply.text)
+
+
+async def add_org(admin: Person, button: str, name: str, *choices: str) -> str:
+    await admin.say("/orgs")
+    await admin.tap(button)
+    await admin.say(name)
+    for choice in choices:
+        await admin.tap(choice)
+    return (await admin.tap("✔ Всё верно")).text
+
+
+async def test_from_the_administrator_to_the_mentees(bot_process, tg):
+    await bot_process.start(tg)
+    admin = Person(tg, ADMIN_ID, "Админ")
+    assert (await admin.say("/orgs")).text == "Организаций пока нет."
+    moscow = "UTC+3 — Москва, Ростов, Смоленск, Грозный"
+    assert (await add_org(admin, "+ Регион", "Ростовская область", moscow)).startswith("Добавлено")
+    await add_org(admin, "+ Муниципалитет", "Сальский район", "Как у вышестоящей")
+    added = await add_org(admin, "+ Организация", "МБОУ лицей № 9", "школа", moscow)
+    assert added.startswith("Добавлено: школа «МБОУ лицей № 9».")
+
+    code = await invite(admin, "Пригласить: координатор", "Сальский район", "1")
+    coordinator = Person(tg, 101, "Зинаида")
+    done = await register(coordinator, code, ["Соболева Зинаида Васильевна"])
+    assert done.startswith("Готово! Вы зарегистрированы: координатор, «Сальский район».")
+    await tg.wait_for(ADMIN_ID, lambda m: "Соболева Зинаида Васильевна зарегистрировал" in m.text)
+
+    code = await invite(coordinator, "Пригласить: куратор", "1")
+    curator = Person(tg, 102, "Ольга")
+    await register(curator, code, ["Иванченко Ольга Викторовна"])
+
+    code = await invite(curator, "Пригласить: наставник", "1")
+    mentor = Person(tg, 103, "Иван")
+    skip = ("Пропустить ▶",)
+    done = await register(
+        mentor,
+        code,
+        [
+            "Петров Иван Сергеевич",
+            ("педагог",),
+            "МБОУ лицей № 9",
+            "учитель математики",
+            skip,
+            "25",
+            "подготовка к ЕГЭ, олимпиады",
+            skip,
+            skip,
+            skip,
+            "8",
+            "3",
+        ],
+    )
+    assert done.startswith("Готово! Вы зарегистрированы: наставник, «МБОУ лицей № 9».")
+    await tg.wait_for(curator.id, lambda m: "Петров Иван Сергеевич зарегистрировал" in m.text)
+
+    code = await invite(curator, "Пригласить: наставляемый", "5")
+    teacher = Person(tg, 104, "Анна")
+    await register(
+        teacher,
+        code,
+        [
+            "Кузнецова Анна Игоревна",
+            ("молодой специалист (стаж 0–3 года)",),
+            "1999",
+            "2",
+            "хочу научиться держать дисциплину",
+            ("▫️ Дисциплина и управление классом", "edit"),
+            ("Готово ✔",),
+            skip,
+            ("Готово ✔",),
+        ],
+    )
+    student = Person(tg, 105, "Артём")
+    done = await register(
+        student,
+        code,
+        [
+            "Смирнов Артём",
+            ("ученик",),
+            "7",
+            "2013",
+            "подтянуть математику",
+            ("Готово ✔",),
+            skip,
+            ("▫️ ученик – ученик", "edit"),
+            ("Готово ✔",),
+        ],
+    )
+    assert "Так как вам нет 18 лет" in done
+
+    help_text = (await mentor.say("/help")).text
+    assert "/profile — Мой профиль" in help_text and "/invite" not in help_text
+    await mentor.say("/language")
+    await mentor.tap_edit("English")
+    assert (await mentor.say("/help")).text.startswith("What I can do:")
+    assert await bot_process.stop() == 0
