@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.memberships import memberships_of
+from storage.models.core import Person
 from storage.models.enums import MembershipStatus, Role
+from storage.models.orgs import Membership
 from storage.people import get_or_create_person
 
 
@@ -50,17 +52,32 @@ class Actor:
 async def load_actor(
     session: AsyncSession, telegram_id: int, admin_ids: frozenset[int], now: datetime
 ) -> Actor:
-    """The person with this Telegram id and their roles (the person row is created if new)."""
-    person = await get_or_create_person(session, telegram_id, now)
+    """The person with this Telegram id and their roles (the person row is created if new).
+
+    One query for both, as it runs on every update.
+    """
+    rows = (
+        await session.execute(
+            select(Person.id, Person.locale, Person.full_name, Membership)
+            .outerjoin(Membership, Membership.person_id == Person.id)
+            .where(Person.telegram_id == telegram_id)
+            .order_by(Membership.id)
+        )
+    ).all()
+    if not rows:
+        person = await get_or_create_person(session, telegram_id, now)
+        rows = [(person.id, person.locale, person.full_name, None)]
+    person_id, locale, full_name = rows[0][:3]
     grants = tuple(
         Grant(m.id, Role(m.role), m.organization_id, MembershipStatus(m.status))
-        for m in await memberships_of(session, person.id)
+        for *_person, m in rows
+        if m is not None
     )
     return Actor(
-        person_id=person.id,
+        person_id=person_id,
         telegram_id=telegram_id,
-        locale=person.locale,
+        locale=locale,
         is_admin=telegram_id in admin_ids,
-        full_name=person.full_name,
+        full_name=full_name,
         grants=grants,
     )

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.i18n import ActorI18nMiddleware, build_i18n
 from bot.middlewares.actor import ActorMiddleware
 from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
-from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from handlers import get_routers
@@ -80,6 +80,8 @@ def build_app(
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation,
+        # Registered by hand below, after the session middleware (see middlewares/database.py).
+        disable_fsm=True,
         settings=settings,
         database=database,
         clock=clock,
@@ -89,7 +91,9 @@ def build_app(
     dispatcher.message.filter(F.chat.type == ChatType.PRIVATE)
 
     dispatcher.update.outer_middleware(inflight)
-    dispatcher.update.outer_middleware(DatabaseMiddleware(database, clock))
+    dispatcher.update.outer_middleware(SessionMiddleware(database))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
+    dispatcher.update.outer_middleware(ClaimUpdateMiddleware(clock))
     dispatcher.update.outer_middleware(ActorMiddleware(clock, settings.admin_ids))
     ActorI18nMiddleware(i18n).setup(dispatcher)
     throttle = ThrottleMiddleware(settings.throttle_rate, settings.throttle_window)

@@ -1,8 +1,9 @@
 """aiogram FSM storage kept in the project's own database, so conversations survive restarts.
 
-Inside an update the writes join that update's transaction (see bot.middlewares.database),
-so a handler that fails leaves the conversation where it was, and the state commits
-together with whatever the handler saved.
+Inside an update the reads and writes join that update's transaction (see
+bot.middlewares.database), so a handler that fails leaves the conversation where it was,
+and the state commits together with whatever the handler saved. Core statements, not
+ORM objects: this runs several times on every update.
 """
 
 from __future__ import annotations
@@ -19,12 +20,17 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, SystemClock
 from storage.db import Database, current_session
 from storage.models import FsmState
+
+# Per-session cache of what was read or written, so state and data cost one query.
+_CACHE = "fsm_rows"
+_EMPTY: tuple[str | None, dict[str, Any]] = (None, {})
 
 
 class SqlStorage(BaseStorage):
@@ -43,49 +49,64 @@ class SqlStorage(BaseStorage):
         await self._write(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await self._read(key)
-        return row.state if row else None
+        return (await self._read(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._write(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await self._read(key)
-        return dict(row.data) if row and row.data else {}
+        return dict((await self._read(key))[1])
 
     async def close(self) -> None:
         """The database is owned and closed by the application, not by the storage."""
 
-    async def _read(self, key: StorageKey) -> FsmState | None:
+    async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        built = self.key_builder.build(key)
         session = current_session.get()
-        if session is not None:
-            return await session.get(FsmState, self.key_builder.build(key))
-        async with self.database.reading() as session:
-            return await session.get(FsmState, self.key_builder.build(key))
+        if session is None:
+            async with self.database.reading() as session:
+                return await _select(session, built)
+        cache = session.info.setdefault(_CACHE, {})
+        if built not in cache:
+            cache[built] = await _select(session, built)
+        return cache[built]
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
+        built = self.key_builder.build(key)
         session = current_session.get()
         if session is not None:
-            await self._upsert(session, self.key_builder.build(key), values)
+            await self._store(session, built, values)
             return
         async with self.database.transaction() as session:
-            await self._upsert(session, self.key_builder.build(key), values)
+            await self._store(session, built, values)
 
-    async def _upsert(self, session: AsyncSession, key: str, values: dict[str, Any]) -> None:
-        row = await session.get(FsmState, key)
-        if row is None:
-            row = FsmState(key=key, state=None, data={}, updated_at=self.clock.now())
-            session.add(row)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.updated_at = self.clock.now()
-        if row.state is None and not row.data:
+    async def _store(self, session: AsyncSession, key: str, values: dict[str, Any]) -> None:
+        cache = session.info.setdefault(_CACHE, {})
+        if key not in cache:
+            cache[key] = await _select(session, key)
+        state, data = cache[key]
+        state = values.get("state", state)
+        data = values.get("data", data)
+        cache[key] = (state, data)
+        if state is None and not data:
             # An empty conversation is the same as none; keep the table small.
-            if row in session.new:
-                session.expunge(row)
-            else:
-                await session.delete(row)
-        await session.flush()
+            await session.execute(delete(FsmState).where(FsmState.key == key))
+            return
+        dialect = sqlite if session.bind.dialect.name == "sqlite" else postgresql
+        row = {"key": key, "state": state, "data": data, "updated_at": self.clock.now()}
+        statement = dialect.insert(FsmState).values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=[FsmState.key],
+            set_={"state": state, "data": data, "updated_at": row["updated_at"]},
+        )
+        await session.execute(statement)
+
+
+async def _select(session: AsyncSession, key: str) -> tuple[str | None, dict[str, Any]]:
+    found = (
+        await session.execute(select(FsmState.state, FsmState.data).where(FsmState.key == key))
+    ).first()
+    return (found[0], dict(found[1] or {})) if found else _EMPTY
 
 
 async def purge_idle_states(session: AsyncSession, before: datetime) -> int:

@@ -1,4 +1,11 @@
-"""One database session per update, and the drop of updates Telegram delivers twice."""
+"""One database session per update, and the drop of updates Telegram delivers twice.
+
+Two middlewares, because aiogram's FSM middleware must sit between them: the session is
+opened first (no query yet), so the FSM state is read inside the update's own transaction
+after the per-person lock is taken; the update id is claimed after that lock, so the
+lock order is always "person, then database" and two updates of one person never wait
+for each other in opposite orders.
+"""
 
 from __future__ import annotations
 
@@ -14,29 +21,18 @@ from storage.db import Database, current_session
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
-class DatabaseMiddleware(BaseMiddleware):
-    def __init__(self, database: Database, clock: Clock) -> None:
+class SessionMiddleware(BaseMiddleware):
+    def __init__(self, database: Database) -> None:
         self.database = database
-        self.clock = clock
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        assert isinstance(event, Update)
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.database.sessions() as session:
             token = current_session.set(session)
+            data["session"] = session
             try:
-                bot_id = data["bot"].id
-                if not await claim_update(session, bot_id, event.update_id, self.clock.now()):
-                    log.info("update %s was handled before; dropped", event.update_id)
-                    await session.rollback()
-                    return None
-                data["session"] = session
                 result = await handler(event, data)
                 await session.commit()
                 return result
@@ -45,3 +41,17 @@ class DatabaseMiddleware(BaseMiddleware):
                 raise
             finally:
                 current_session.reset(token)
+
+
+class ClaimUpdateMiddleware(BaseMiddleware):
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        session = data["session"]
+        if not await claim_update(session, data["bot"].id, event.update_id, self.clock.now()):
+            log.info("update %s was handled before; dropped", event.update_id)
+            await session.rollback()
+            return None
+        return await handler(event, data)
