@@ -1,0 +1,155 @@
+"""A person's rights under 152-FZ: a copy of everything stored about them, and erasure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.base import Base
+from storage.models import (
+    Consent,
+    Feedback,
+    FsmState,
+    Invitation,
+    InvitationUse,
+    Membership,
+    MenteeProfile,
+    MentorProfile,
+    Organization,
+    Person,
+)
+from storage.models.enums import MembershipStatus
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _columns(row: Base, *skip: str) -> dict[str, Any]:
+    """Every column of the row as JSON-ready values; internal ids are left out by the caller."""
+    return {
+        column.key: _plain(getattr(row, column.key))
+        for column in row.__table__.columns
+        if column.key not in skip
+    }
+
+
+def _fsm_keys_of(telegram_id: int) -> ColumnElement[bool]:
+    # DefaultKeyBuilder joins bot, chat and user ids with ':', so the person's private chat
+    # and their user id both appear as ':<id>:'; the colons keep 15 from matching 5.
+    return FsmState.key.like(f"%:{telegram_id}:%")
+
+
+async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]:
+    person = await session.get(Person, person_id)
+    assert person is not None
+    consents = await session.scalars(
+        select(Consent).where(Consent.person_id == person_id).order_by(Consent.id)
+    )
+    roles = await session.execute(
+        select(Membership, Organization.name)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(Membership.person_id == person_id)
+        .order_by(Membership.id)
+    )
+    created = await session.execute(
+        select(Invitation, Organization.name)
+        .join(Organization, Organization.id == Invitation.organization_id)
+        .where(Invitation.created_by == person_id)
+        .order_by(Invitation.id)
+    )
+    used = await session.execute(
+        select(InvitationUse.used_at, Invitation.role, Organization.name)
+        .join(Invitation, Invitation.id == InvitationUse.invitation_id)
+        .join(Organization, Organization.id == Invitation.organization_id)
+        .where(InvitationUse.person_id == person_id)
+        .order_by(InvitationUse.used_at)
+    )
+    feedback = await session.scalars(
+        select(Feedback).where(Feedback.person_id == person_id).order_by(Feedback.id)
+    )
+    states = await session.scalars(
+        select(FsmState).where(_fsm_keys_of(person.telegram_id)).order_by(FsmState.key)
+    )
+    mentor = await session.get(MentorProfile, person_id)
+    mentee = await session.get(MenteeProfile, person_id)
+    return {
+        "person": _columns(person, "id"),
+        "consents": [
+            {
+                **_columns(c, "id", "person_id", "recorded_by"),
+                # Who the recording curator is would be someone else's data; only that one did.
+                "recorded_by_curator": c.recorded_by not in (None, person_id),
+            }
+            for c in consents
+        ],
+        "roles": [
+            {
+                "role": m.role,
+                "organization": org,
+                "status": m.status,
+                "since": _plain(m.created_at),
+                "status_changed_at": _plain(m.status_changed_at),
+            }
+            for m, org in roles.all()
+        ],
+        "mentor_profile": _columns(mentor, "person_id") if mentor else None,
+        "mentee_profile": _columns(mentee, "person_id") if mentee else None,
+        # The codes are left out: a live link in a file people forward would let others in.
+        "invitations_created": [
+            {
+                "role": i.role,
+                "organization": org,
+                "max_uses": i.max_uses,
+                "uses": i.uses,
+                "created_at": _plain(i.created_at),
+                "expires_at": _plain(i.expires_at),
+                "revoked_at": _plain(i.revoked_at),
+            }
+            for i, org in created.all()
+        ],
+        "invitations_used": [
+            {"role": role, "organization": org, "used_at": _plain(used_at)}
+            for used_at, role, org in used.all()
+        ],
+        "feedback": [_columns(f, "id", "person_id") for f in feedback],
+        "conversation_state": [_columns(s, "key") for s in states],
+    }
+
+
+async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> None:
+    """Erase what identifies the person; keep the anonymous rows that reports count."""
+    person = await session.get(Person, person_id)
+    assert person is not None
+    telegram_id = person.telegram_id
+    await session.execute(delete(FsmState).where(_fsm_keys_of(telegram_id)))
+    await session.execute(delete(MentorProfile).where(MentorProfile.person_id == person_id))
+    await session.execute(delete(MenteeProfile).where(MenteeProfile.person_id == person_id))
+    await session.execute(delete(Feedback).where(Feedback.person_id == person_id))
+    await session.execute(
+        update(Consent)
+        .where(Consent.person_id == person_id, Consent.withdrawn_at.is_(None))
+        .values(withdrawn_at=now)
+    )
+    await session.execute(
+        update(Membership)
+        .where(Membership.person_id == person_id, Membership.status != MembershipStatus.deactivated)
+        .values(
+            status=MembershipStatus.deactivated, status_changed_at=now, status_changed_by=person_id
+        )
+    )
+    # Negative ids are never Telegram users, and -id stays unique: the account is no longer
+    # linked, and its next message starts a fresh, empty person.
+    await session.execute(
+        update(Invitation)
+        .where(Invitation.created_by_telegram_id == telegram_id)
+        .values(created_by_telegram_id=-person_id)
+    )
+    person.telegram_id = -person_id
+    person.full_name = None
+    person.locale = None
+    person.erased_at = now
+    await session.flush()
