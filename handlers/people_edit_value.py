@@ -6,7 +6,6 @@ is checked again here, since the person may have left the school in the meantime
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from aiogram import F, Router
@@ -19,7 +18,7 @@ from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
-from handlers.forms.fields import FieldError
+from handlers.forms.typed import REJECTED, parse_typed
 from handlers.people_card import show_card
 from handlers.people_common import FieldValue, curated_schools
 from handlers.people_edit import (
@@ -92,18 +91,8 @@ async def value_typed(
         await message.answer(_("This person is not in your school."))
         return
     field = current[2][1]
-    if field.parse is None:
-        await message.answer(_("Please answer with the buttons under the question."))
-        return
-    if message.text is None:
-        await message.answer(_("Please answer with text."))
-        return
-    try:
-        value = field.parse(message.text, clock.now().date())
-    except FieldError as error:
-        # Outside the f-string: the message extractor does not look inside f-strings.
-        again = _("Please try again.")
-        await message.answer(f"{escape(str(error))}\n{again}")
+    value = await parse_typed(message, field, clock.now().date())
+    if value is REJECTED:
         return
     await _save(message, value, current, session, actor, clock, settings, state)
 

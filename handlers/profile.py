@@ -26,7 +26,8 @@ from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
 from handlers.cancel import cancel_button
-from handlers.forms.fields import Field, FieldError, Form
+from handlers.forms.fields import Field, Form
+from handlers.forms.typed import REJECTED, parse_typed
 from handlers.labels import role_title, status_title
 from handlers.registration.forms import FULL_NAME, MENTEE_FORM, MENTOR_FORM
 from storage.models import MenteeProfile, MentorProfile, Person
@@ -271,17 +272,8 @@ async def value_typed(
         await message.answer(_("This field cannot be changed here."))
         return
     field = target.field
-    if field.parse is None:
-        await message.answer(_("Please answer with the buttons under the question."))
-        return
-    if message.text is None:
-        await message.answer(_("Please answer with text."))
-        return
-    try:
-        value = field.parse(message.text, clock.now().date())
-    except FieldError as error:
-        again = _("Please try again.")
-        await message.answer(f"{escape(str(error))}\n{again}")
+    value = await parse_typed(message, field, clock.now().date())
+    if value is REJECTED:
         text, markup = _question(field, target.current, data.get("selected", []))
         await message.answer(text, reply_markup=markup)
         return

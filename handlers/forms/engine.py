@@ -15,7 +15,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
 from handlers.cancel import cancel_button
-from handlers.forms.fields import Field, FieldError, Form
+from handlers.forms.fields import Field, Form
+from handlers.forms.typed import REJECTED, parse_typed
 
 Submit = Callable[[CallbackQuery, dict[str, Any], dict[str, Any], dict[str, Any]], Awaitable[None]]
 FORMS: dict[str, tuple[Form, Submit]] = {}
@@ -144,16 +145,8 @@ async def _current(state: FSMContext) -> tuple[dict[str, Any], Form, Field]:
 
 async def answer_typed(message: Message, state: FSMContext, clock: Clock) -> None:
     data, _form, field = await _current(state)
-    if field.parse is None:
-        await message.answer(_("Please answer with the buttons under the question."))
-        return
-    if message.text is None:
-        await message.answer(_("Please answer with text."))
-        return
-    try:
-        value = field.parse(message.text, clock.now().date())
-    except FieldError as error:
-        await message.answer(f"{escape(str(error))}\n{_('Please try again.')}")
+    value = await parse_typed(message, field, clock.now().date())
+    if value is REJECTED:
         return
     data["answers"][field.key] = value
     await _advance(message, state, data)
