@@ -30,6 +30,19 @@ class Person:
         self._click(message, text)
         return await self.tg.wait_for(self.id, lambda m: m.message_id > newest)
 
+    async def tap_any(self, text: str, message=None):
+        """Tap a button answered either in place or by a new message; returns the answer."""
+        message = message or self.fake.last
+        newest = self.fake.last.message_id
+        before = (message.text, message.buttons)
+
+        def answered(m) -> bool:
+            edited = m.message_id == message.message_id and (m.text, m.buttons) != before
+            return edited or m.message_id > newest
+
+        self._click(message, text)
+        return await self.tg.wait_for(self.id, answered)
+
     def _click(self, message, text: str) -> None:
         try:
             self.fake.click(message, text=text)
@@ -163,6 +176,29 @@ async def test_from_the_administrator_to_the_mentees(bot_process, tg):
         ],
     )
     assert "Так как вам нет 18 лет" in done
+
+    # The curator records the guardian's written consent; the student is told.
+    await tg.wait_for(curator.id, lambda m: "Смирнов Артём зарегистрировал" in m.text)
+    await curator.say("/people")
+    await curator.tap_any("Ждут согласия представителя")
+    await curator.tap_any("1. Смирнов Артём")
+    await curator.tap_any("✍ Отметить согласие представителя")
+    await curator.tap_any("✔ Письменное согласие родителя или законного представителя получено")
+    told = await tg.wait_for(student.id, lambda m: m.text.startswith("Куратор отметил"))
+    assert "полноценно участвовать" in told.text
+
+    # The young teacher downloads her data, then erases it.
+    newest = teacher.fake.last.message_id
+    teacher.fake.send("/mydata")
+    document = await tg.wait_for(
+        teacher.id, lambda m: m.message_id > newest and m.kind == "document"
+    )
+    assert "Кузнецова Анна Игоревна" in document.file_bytes.decode()
+    await teacher.say("/forget")
+    erased = await teacher.tap("Да, удалить")
+    assert erased.text.startswith("Ваши персональные данные удалены")
+    refused = await teacher.say("/profile")
+    assert refused.text == "Эта команда доступна после регистрации по ссылке-приглашению."
 
     help_text = (await mentor.say("/help")).text
     assert "/profile — Мой профиль" in help_text and "/invite" not in help_text
