@@ -14,7 +14,7 @@ from storage.models.core import Person
 from storage.models.enums import MembershipStatus, OrgLevel, Role, SchoolKind
 from storage.orgs import create_organization
 from storage.people import get_or_create_person
-from storage.registration import save_mentee_profile, save_mentor_profile, record_consent
+from storage.registration import record_consent, save_mentee_profile, save_mentor_profile
 
 
 @dataclass
