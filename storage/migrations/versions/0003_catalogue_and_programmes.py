@@ -220,8 +220,8 @@ def upgrade() -> None:
 
 
 def _seed_catalogue() -> None:
-    # The rows are frozen here rather than read from storage.catalogue_seed, so a later
-    # edit of that module can never change what this migration did.
+    # The national catalogue of seed 001 §4 (forms, the role models the seeds name, kinds);
+    # frozen in the migration so no later code change can alter what it seeded.
     entries = sa.table(
         "catalogue_entries",
         sa.column("kind", sa.String),
