@@ -41,6 +41,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("invite", __("Invitation links"), frozenset(MANAGERS), admin=True),
     CommandSpec("people", __("Participants of the school"), frozenset({Role.curator})),
+    CommandSpec("catalogue", __("Forms and kinds of mentoring"), frozenset({Role.coordinator})),
+    CommandSpec("pair", __("Form a pair or a group"), frozenset({Role.curator})),
+    CommandSpec(
+        "pairs",
+        __("Pairs and groups"),
+        frozenset({Role.curator, Role.coordinator, Role.mentor, Role.mentee}),
+    ),
+    CommandSpec(
+        "programme",
+        __("The personalised programme"),
+        frozenset({Role.curator, Role.mentor, Role.mentee}),
+    ),
     CommandSpec("profile", __("My profile"), registered=True),
     CommandSpec("mydata", __("Everything stored about me"), registered=True),
     CommandSpec("forget", __("Erase my personal data"), registered=True),

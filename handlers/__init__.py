@@ -10,15 +10,19 @@ def get_routers() -> list[Router]:
     and the benchmark build many."""
     from handlers import (
         cancel,
+        catalogue,
         errors,
         fallback,
         feedback,
         invite,
         language,
         orgs,
+        pairing,
+        pairs,
         people,
         privacy,
         profile,
+        programme,
         start,
     )
     from handlers.forms import engine as forms
@@ -37,6 +41,10 @@ def get_routers() -> list[Router]:
         people,
         profile,
         privacy,
+        catalogue,
+        pairing,
+        pairs,
+        programme,
         feedback,
         forms,
         fallback,
