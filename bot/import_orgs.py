@@ -10,7 +10,8 @@ from bot.config import Settings
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 from storage.models.enums import OrgLevel
-from storage.org_import import ImportFileError, ImportReport, import_organizations, read_rows
+from storage.org_import import ImportReport, import_organizations
+from storage.org_import_file import ImportFileError, read_rows
 
 EXIT_OK, EXIT_FILE, EXIT_ROWS = 0, 1, 2
 

@@ -33,6 +33,7 @@ from handlers.people_common import (
 )
 from handlers.registration.forms import FULL_NAME
 from storage.people_admin import Participant
+from storage.register_fields import locked
 
 NAME_TARGET = "name"
 EDIT_KEY = "people_edit"
@@ -44,10 +45,11 @@ class PeopleEditing(StatesGroup):
 
 
 async def editable_fields(session: AsyncSession, person: Participant) -> list[Editable]:
-    # The category decides which other fields exist, so it is not corrected one field at a time.
     found: list[Editable] = [(NAME_TARGET, FULL_NAME, {"full_name": person.person.full_name})]
     for role, field, answers in await register_fields(session, person):
-        if field.key != "category":
+        # Unlike in /profile, a student's year of birth stays open: the guardian's consent is
+        # the curator's business.
+        if not locked(field.key, answers, lock_student_birth_year=False):
             found.append((role.value, field, answers))
     return found
 

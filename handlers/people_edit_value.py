@@ -32,7 +32,8 @@ from handlers.people_edit import (
     value_keyboard,
 )
 from storage.models.enums import Role
-from storage.people_admin import Participant, participant, save_register_field
+from storage.people_admin import Participant, participant
+from storage.register_fields import save_register_field
 
 
 async def _editing(

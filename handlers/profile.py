@@ -7,200 +7,40 @@ the FSM storage, so a restart in the middle of an edit loses nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from html import escape
-from typing import Any
-
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
-from handlers.cancel import cancel_button
-from handlers.forms.fields import Field, Form
 from handlers.forms.typed import REJECTED, parse_typed
-from handlers.labels import role_title, status_title
-from handlers.registration.forms import FULL_NAME, MENTEE_FORM, MENTOR_FORM
-from storage.models import MenteeProfile, MentorProfile, Person
-from storage.models.enums import Role
-from storage.models.orgs import Membership, Organization
-
-PERSON = "person"
-OTHER = "difficulties_other"  # registration stores it inside `difficulties`, after the choices
-REGISTERS = ((Role.mentor, MENTOR_FORM, MentorProfile), (Role.mentee, MENTEE_FORM, MenteeProfile))
+from handlers.labels import role_title
+from handlers.profile_fields import (
+    PERSON,
+    editable_fields,
+    find_target,
+    person_registers,
+    save_field,
+)
+from handlers.profile_view import (
+    FieldAnswer,
+    FieldPicked,
+    ProfileAct,
+    edit_markup,
+    inline_keyboard,
+    question,
+    show_profile,
+)
+from handlers.registration.forms import FULL_NAME
 
 
 class ProfileEditing(StatesGroup):
     value = State()
-
-
-class ProfileAct(CallbackData, prefix="pr"):
-    action: str  # edit: list the fields; back: the Edit button again
-
-
-class FieldPicked(CallbackData, prefix="pr_f"):
-    kind: str  # person, mentor or mentee
-    key: str
-
-
-class FieldAnswer(CallbackData, prefix="pr_a"):
-    action: str  # pick, toggle, done, clear
-    value: str = ""
-
-
-@dataclass
-class Register:
-    kind: str
-    form: Form
-    row: MentorProfile | MenteeProfile
-    answers: dict[str, Any]
-
-
-@dataclass
-class Target:
-    kind: str
-    field: Field
-    current: Any
-    register: Register | None  # None: the name, kept on the person row
-
-
-def _locked(field: Field, answers: dict[str, Any]) -> bool:
-    # The category decides which other fields apply and their bounds, so changing it would
-    # need the whole form again (not in v1). A student's year of birth decides whether a
-    # guardian must consent, which changes the membership; that stays with the curator.
-    return field.key == "category" or (
-        field.key == "birth_year" and answers.get("category") == "student"
-    )
-
-
-def _answers(form: Form, row: MentorProfile | MenteeProfile) -> dict[str, Any]:
-    answers = {column.key: getattr(row, column.key) for column in row.__table__.columns}
-    if "difficulties" in answers:
-        known = {c.value for f in form.fields if f.key == "difficulties" for c in f.choices}
-        stored = answers["difficulties"] or []
-        answers["difficulties"] = [v for v in stored if v in known]
-        answers[OTHER] = "; ".join(v for v in stored if v not in known) or None
-    return answers
-
-
-async def _registers(session: AsyncSession, person_id: int) -> list[Register]:
-    found = []
-    for role, form, model in REGISTERS:
-        row = await session.get(model, person_id)
-        if row is not None:
-            found.append(Register(role.value, form, row, _answers(form, row)))
-    return found
-
-
-def _editable(register: Register) -> list[Field]:
-    return [
-        f
-        for f in register.form.visible(register.answers)
-        if f.key != FULL_NAME.key and not _locked(f, register.answers)
-    ]
-
-
-async def _target(session: AsyncSession, person_id: int, kind: Any, key: Any) -> Target | None:
-    """The field `kind`/`key` if this person has it and may change it; ids from callbacks
-    and from the FSM are checked here, so a forged one changes nothing."""
-    if kind == PERSON and key == FULL_NAME.key:
-        person = await session.get(Person, person_id)
-        return Target(PERSON, FULL_NAME, person.full_name if person else None, None)
-    for register in await _registers(session, person_id):
-        if register.kind == kind:
-            field = next((f for f in _editable(register) if f.key == key), None)
-            if field is not None:
-                return Target(kind, field, register.answers.get(key), register)
-    return None
-
-
-async def _save(session: AsyncSession, person_id: int, target: Target, value: Any, now: datetime):
-    register = target.register
-    if register is None:
-        person = await session.get(Person, person_id)
-        person.full_name = value
-    else:
-        key = target.field.key
-        if key in ("difficulties", OTHER):
-            answers = {**register.answers, key: value}
-            value = [
-                *(answers["difficulties"] or []),
-                *([answers[OTHER]] if answers[OTHER] else []),
-            ]
-            key = "difficulties"
-        setattr(register.row, key, value)
-        register.row.updated_at = now
-    await session.flush()
-
-
-async def _profile_text(session: AsyncSession, person_id: int) -> str:
-    person = await session.get(Person, person_id)
-    # _() outside f-strings: Babel's extractor on Python 3.11 does not look inside them.
-    title = _("My profile")
-    lines = [
-        f"<b>{title}</b>",
-        "",
-        f"<b>{FULL_NAME.label}</b>: {escape(person.full_name)}",
-    ]
-    roles = await session.execute(
-        select(Membership.role, Membership.status, Organization.name)
-        .join(Organization, Organization.id == Membership.organization_id)
-        .where(Membership.person_id == person_id)
-        .order_by(Membership.id)
-    )
-    for role, status, org in roles.all():
-        lines.append(f"• {role_title(role)}, «{escape(org)}» — {status_title(status)}")
-    for register in await _registers(session, person_id):
-        heading = _("Mentor register") if register.kind == Role.mentor else _("Mentee register")
-        lines += ["", f"<b>{heading}</b>"]
-        for f in register.form.visible(register.answers):
-            if f.key != FULL_NAME.key:
-                lines.append(f"{f.label}: {escape(f.render(register.answers.get(f.key)))}")
-    return "\n".join(lines)
-
-
-def _markup(*rows: tuple[str, CallbackData]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=t, callback_data=d.pack())] for t, d in rows]
-    )
-
-
-async def _show(message: Message, session: AsyncSession, person_id: int, note: str = "") -> None:
-    markup = _markup((_("✎ Edit"), ProfileAct(action="edit")))
-    text = await _profile_text(session, person_id)
-    await message.answer(f"{note}\n\n{text}" if note else text, reply_markup=markup)
-
-
-def _question(field: Field, current: Any, selected: list[str]) -> tuple[str, InlineKeyboardMarkup]:
-    text = str(field.prompt)
-    if field.hint:
-        text += f"\n<i>{field.hint}</i>"
-    text += "\n\n" + _("Now: {value}").format(value=escape(field.render(current)))
-    rows: list[tuple[str, CallbackData]] = []
-    for choice in field.choices:
-        if field.multiple:
-            mark = "✅ " if choice.value in selected else "▫️ "
-            rows.append(
-                (mark + str(choice.label), FieldAnswer(action="toggle", value=choice.value))
-            )
-        else:
-            rows.append((str(choice.label), FieldAnswer(action="pick", value=choice.value)))
-    if field.multiple:
-        rows.append((_("Done ✔"), FieldAnswer(action="done")))
-    if field.optional:
-        rows.append((_("Clear the field"), FieldAnswer(action="clear")))
-    markup = _markup(*rows)
-    markup.inline_keyboard.append([cancel_button()])
-    return text, markup
 
 
 async def profile_requested(
@@ -209,29 +49,28 @@ async def profile_requested(
     # Only an unfinished edit of the profile ends here; another conversation stays as it was.
     if await state.get_state() == ProfileEditing.value.state:
         await state.clear()
-    await _show(message, session, actor.person_id)
+    await show_profile(message, session, actor.person_id)
 
 
 async def edit_opened(query: CallbackQuery, session: AsyncSession, actor: Actor) -> None:
-    registers = await _registers(session, actor.person_id)
+    registers = await person_registers(session, actor.person_id)
     # Someone with both registers sees two "Year of birth" buttons; the role tells them apart.
     prefix = len(registers) > 1
     rows = [(str(FULL_NAME.label), FieldPicked(kind=PERSON, key=FULL_NAME.key))]
     for register in registers:
-        for f in _editable(register):
+        for f in editable_fields(register):
             label = f"{role_title(register.kind)}: {f.label}" if prefix else str(f.label)
             rows.append((label, FieldPicked(kind=register.kind, key=f.key)))
     rows.append((_("◀ Back"), ProfileAct(action="back")))
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=_markup(*rows))
+        await query.message.edit_reply_markup(reply_markup=inline_keyboard(*rows))
 
 
 async def back_pressed(query: CallbackQuery) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        markup = _markup((_("✎ Edit"), ProfileAct(action="edit")))
-        await query.message.edit_reply_markup(reply_markup=markup)
+        await query.message.edit_reply_markup(reply_markup=edit_markup())
 
 
 async def field_picked(
@@ -241,7 +80,7 @@ async def field_picked(
     session: AsyncSession,
     actor: Actor,
 ) -> None:
-    target = await _target(session, actor.person_id, callback_data.kind, callback_data.key)
+    target = await find_target(session, actor.person_id, callback_data.kind, callback_data.key)
     if target is None or not isinstance(query.message, Message):
         await query.answer(_("This field cannot be changed here."), show_alert=True)
         return
@@ -249,18 +88,18 @@ async def field_picked(
     await state.set_state(ProfileEditing.value)
     await state.set_data({"kind": target.kind, "key": target.field.key, "selected": selected})
     await query.answer()
-    text, markup = _question(target.field, target.current, selected)
+    text, markup = question(target.field, target.current, selected)
     await query.message.answer(text, reply_markup=markup)
 
 
 async def _current(state: FSMContext, session: AsyncSession, actor: Actor):
     data = await state.get_data()
-    return data, await _target(session, actor.person_id, data.get("kind"), data.get("key"))
+    return data, await find_target(session, actor.person_id, data.get("kind"), data.get("key"))
 
 
 async def _finish(message: Message, state: FSMContext, session: AsyncSession, actor: Actor):
     await state.clear()
-    await _show(message, session, actor.person_id, note=_("Saved."))
+    await show_profile(message, session, actor.person_id, note=_("Saved."))
 
 
 async def value_typed(
@@ -274,10 +113,10 @@ async def value_typed(
     field = target.field
     value = await parse_typed(message, field, clock.now().date())
     if value is REJECTED:
-        text, markup = _question(field, target.current, data.get("selected", []))
+        text, markup = question(field, target.current, data.get("selected", []))
         await message.answer(text, reply_markup=markup)
         return
-    await _save(session, actor.person_id, target, value, clock.now())
+    await save_field(session, actor.person_id, target, value, clock.now())
     await _finish(message, state, session, actor)
 
 
@@ -305,7 +144,7 @@ async def answer_pressed(
         selected = [v for v in selected if v != value] if value in selected else [*selected, value]
         await state.update_data(selected=selected)
         await query.answer()
-        await message.edit_reply_markup(reply_markup=_question(field, target.current, selected)[1])
+        await message.edit_reply_markup(reply_markup=question(field, target.current, selected)[1])
         return
     if action == "pick" and not field.multiple:
         value = callback_data.value
@@ -321,7 +160,7 @@ async def answer_pressed(
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    await _save(session, actor.person_id, target, value, clock.now())
+    await save_field(session, actor.person_id, target, value, clock.now())
     await _finish(message, state, session, actor)
 
 

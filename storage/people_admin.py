@@ -1,4 +1,4 @@
-"""A school's participants as its curator sees and keeps them: list, card, consents, fixes."""
+"""A school's participants as its curator sees and keeps them: list, card, consents."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Membership
-from storage.models.profiles import Consent, MenteeProfile, MentorProfile
-from storage.registration import CONSENT_VERSION, MENTEE_FIELDS, MENTOR_FIELDS, needs_guardian
-
-PROFILE_MODELS = {Role.mentor: MentorProfile, Role.mentee: MenteeProfile}
-PROFILE_FIELDS = {Role.mentor: MENTOR_FIELDS, Role.mentee: MENTEE_FIELDS}
+from storage.models.profiles import Consent
+from storage.register_fields import PROFILE_FIELDS, PROFILE_MODELS
+from storage.registration import CONSENT_VERSION, needs_guardian
 
 
 @dataclass(frozen=True)
@@ -149,19 +147,3 @@ async def status_on_activation(
     if needs_guardian(Role(membership.role), answers, year):
         return MembershipStatus.awaiting_guardian
     return MembershipStatus.active
-
-
-async def save_register_field(
-    session: AsyncSession, person_id: int, role: Role | None, key: str, value: Any, now: datetime
-) -> None:
-    """`role` None means the person's name; otherwise a field of that role's profile."""
-    if role is None:
-        await session.execute(update(Person).where(Person.id == person_id).values(full_name=value))
-        return
-    if key not in PROFILE_FIELDS[role]:
-        raise ValueError(f"{key!r} is not a register field of {role}")
-    await session.execute(
-        update(PROFILE_MODELS[role])
-        .where(PROFILE_MODELS[role].person_id == person_id)
-        .values({key: value, "updated_at": now})
-    )

@@ -17,14 +17,10 @@ from bot.import_orgs import run_import
 from storage.db import Database
 from storage.models.enums import OrgLevel
 from storage.models.orgs import Organization
-from storage.org_import import (
-    ImportFileError,
-    ImportRow,
-    import_organizations,
-    parse_timezone,
-    read_rows,
-    write_template,
-)
+from storage.org_import import import_organizations
+from storage.org_import_file import ImportFileError, ImportRow, read_rows
+from storage.org_import_values import parse_timezone
+from storage.org_template import write_template
 from storage.orgs import create_organization
 
 ROOT = Path(__file__).resolve().parents[1]
