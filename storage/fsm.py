@@ -20,9 +20,10 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock
 from storage.db import Database, current_session
@@ -30,6 +31,7 @@ from storage.models import FsmState
 
 # Per-session cache of what was read or written, so state and data cost one query.
 _CACHE = "fsm_rows"
+_DIRTY = "fsm_dirty"
 _EMPTY: tuple[str | None, dict[str, Any]] = (None, {})
 
 
@@ -85,21 +87,38 @@ class SqlStorage(BaseStorage):
         if key not in cache:
             cache[key] = await _select(session, key)
         state, data = cache[key]
-        state = values.get("state", state)
-        data = values.get("data", data)
-        cache[key] = (state, data)
+        cache[key] = (values.get("state", state), values.get("data", data))
+        # Written once, when the update's transaction commits: a step usually sets both
+        # state and data, and /cancel clears both, which would otherwise be two statements.
+        dirty = session.info.setdefault(_DIRTY, {})
+        dirty[key] = self.clock.now()
+        _flush_on_commit(session)
+
+
+def _flush_on_commit(session: AsyncSession) -> None:
+    sync_session = session.sync_session
+    if not event.contains(sync_session, "before_commit", _write_dirty):
+        event.listen(sync_session, "before_commit", _write_dirty)
+
+
+def _write_dirty(sync_session: Session) -> None:
+    """Runs inside the commit (sync, in SQLAlchemy's greenlet), so it joins the transaction."""
+    dirty = sync_session.info.pop(_DIRTY, {})
+    cache = sync_session.info.get(_CACHE, {})
+    dialect = sqlite if sync_session.bind.dialect.name == "sqlite" else postgresql
+    for key, updated_at in dirty.items():
+        state, data = cache[key]
         if state is None and not data:
             # An empty conversation is the same as none; keep the table small.
-            await session.execute(delete(FsmState).where(FsmState.key == key))
-            return
-        dialect = sqlite if session.bind.dialect.name == "sqlite" else postgresql
-        row = {"key": key, "state": state, "data": data, "updated_at": self.clock.now()}
+            sync_session.execute(delete(FsmState).where(FsmState.key == key))
+            continue
+        row = {"key": key, "state": state, "data": data, "updated_at": updated_at}
         statement = dialect.insert(FsmState).values(**row)
         statement = statement.on_conflict_do_update(
             index_elements=[FsmState.key],
-            set_={"state": state, "data": data, "updated_at": row["updated_at"]},
+            set_={"state": state, "data": data, "updated_at": updated_at},
         )
-        await session.execute(statement)
+        sync_session.execute(statement)
 
 
 async def _select(session: AsyncSession, key: str) -> tuple[str | None, dict[str, Any]]:
