@@ -1,9 +1,333 @@
-"""Placeholder until the module is written; wired so the router order is fixed now."""
+"""/pair: the curator forms a pair or a group, helped by suggestions that explain themselves.
+
+School → pair or group → mentee(s) → mentor(s) (for a pair: ranked suggestions with their
+reasons) → form, role model, kind → start, planned end, goals → summary → confirm. Every
+step is kept in FSM data, and on submit every id is checked again by storage.programmes.
+"""
 
 from __future__ import annotations
 
-from aiogram import Router
+from datetime import date, timedelta
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Allowed
+from bot.actor import Actor
+from bot.clock import Clock
+from handlers import pairing_answer
+from handlers.forms.fields import FieldError
+from handlers.forms.fields import text as text_parser
+from handlers.pairing_submit import show_summary, submit
+from handlers.pairing_suggest import show_mentor_choice
+from handlers.pairing_view import PairStep, entries_keyboard, keyboard, people_keyboard
+from storage.catalogue import EntryKind, entries
+from storage.models.enums import Role
+from storage.models.orgs import Organization
+from storage.pairing import municipality_of, school_people
+
+GOALS = text_parser(3, 2000)
+MONTHS = (3, 6, 9, 12)
+
+
+class Pairing(StatesGroup):
+    school = State()
+    shape = State()
+    mentees = State()
+    mentors = State()
+    form = State()
+    role_model = State()
+    kind = State()
+    starts = State()
+    ends = State()
+    goals = State()
+    confirm = State()
+
+
+def parse_date(raw: str) -> date | None:
+    try:
+        day, month, year = (int(part) for part in raw.strip().split("."))
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+async def pair_requested(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor
+) -> None:
+    await state.clear()
+    school_ids = sorted(actor.org_ids(Role.curator))
+    if len(school_ids) > 1:
+        schools = (
+            await session.scalars(select(Organization).where(Organization.id.in_(school_ids)))
+        ).all()
+        await state.set_state(Pairing.school)
+        await message.answer(
+            _("For which school?"),
+            reply_markup=keyboard((s.name, PairStep(action="school", value=s.id)) for s in schools),
+        )
+        return
+    await _ask_shape(message, state, school_ids[0])
+
+
+async def _ask_shape(message: Message, state: FSMContext, school_id: int) -> None:
+    await state.set_state(Pairing.shape)
+    await state.set_data({"school_id": school_id, "mentees": [], "mentors": []})
+    await message.answer(
+        _("A pair (one mentor and one mentee) or a group?"),
+        reply_markup=keyboard(
+            [
+                (_("Pair"), PairStep(action="shape", value=0)),
+                (_("Group"), PairStep(action="shape", value=1)),
+            ],
+            columns=2,
+        ),
+    )
+
+
+async def _ask_mentees(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    data = await state.get_data()
+    mentees = await school_people(session, {data["school_id"]}, Role.mentee)
+    await state.set_state(Pairing.mentees)
+    if not mentees:
+        await state.clear()
+        await message.answer(_("The school has no mentees yet. Invite them with /invite."))
+        return
+    prompt = (
+        _("Choose the mentees (⏳ — awaiting the guardian's consent):")
+        if data["group"]
+        else _("Choose the mentee (⏳ — awaiting the guardian's consent):")
+    )
+    await message.answer(
+        prompt,
+        reply_markup=people_keyboard(mentees, "mentee", data["mentees"], multiple=data["group"]),
+    )
+
+
+async def _ask_form(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    data = await state.get_data()
+    municipality_id = await municipality_of(session, data["school_id"])
+    forms = await entries(session, municipality_id, EntryKind.form)
+    await state.set_state(Pairing.form)
+    await message.answer(
+        _("The form of mentoring:"), reply_markup=entries_keyboard(forms, "form", skippable=False)
+    )
+
+
+async def step_pressed(
+    query: CallbackQuery,
+    callback_data: PairStep,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    **context: Any,
+) -> None:
+    current = await state.get_state()
+    action, value = callback_data.action, callback_data.value
+    expected = {
+        "school": Pairing.school,
+        "shape": Pairing.shape,
+        "mentee": Pairing.mentees,
+        "mentee_done": Pairing.mentees,
+        "mentor": Pairing.mentors,
+        "mentor_done": Pairing.mentors,
+        "all_mentors": Pairing.mentors,
+        "form": Pairing.form,
+        "model": Pairing.role_model,
+        "kind": Pairing.kind,
+        "today": Pairing.starts,
+        "months": Pairing.ends,
+        "confirm": Pairing.confirm,
+        "force": Pairing.confirm,
+    }.get(action)
+    message = query.message
+    if expected is None or current != expected.state or not isinstance(message, Message):
+        await query.answer(_("This button is no longer active."))
+        return
+    await query.answer()
+    data = await state.get_data()
+    if action == "school":
+        if value not in actor.org_ids(Role.curator):
+            await message.answer(_("This school is not yours."))
+            return
+        await _ask_shape(message, state, value)
+    elif action == "shape":
+        await state.update_data(group=bool(value))
+        await _ask_mentees(message, state, session)
+    elif action in ("mentee", "mentor"):
+        await _person_picked(message, state, session, data, action, value, actor, clock)
+    elif action == "mentee_done":
+        if not data["mentees"]:
+            await message.answer(_("Choose at least one mentee."))
+            return
+        await show_mentor_choice(message, state, session, clock, full_list=True)
+        await state.set_state(Pairing.mentors)
+    elif action == "mentor_done":
+        if not data["mentors"]:
+            await message.answer(_("Choose at least one mentor."))
+            return
+        await _ask_form(message, state, session)
+    elif action == "all_mentors":
+        await show_mentor_choice(message, state, session, clock, full_list=True)
+    elif action in ("form", "model", "kind"):
+        await _catalogue_picked(message, state, session, data, action, value)
+    elif action == "today":
+        await _start_set(message, state, clock.now().date())
+    elif action == "months":
+        if value not in MONTHS:
+            return
+        starts_on = date.fromisoformat(data["starts_on"])
+        await _end_set(message, state, starts_on + timedelta(days=round(value * 30.44)))
+    else:
+        await submit(
+            query, message, state, session, actor, clock, force=action == "force", context=context
+        )
+
+
+async def _person_picked(message, state, session, data, action, value, actor, clock) -> None:
+    role = Role.mentee if action == "mentee" else Role.mentor
+    key = "mentees" if role == Role.mentee else "mentors"
+    school_ids = {data["school_id"]} | set(data.get("mentor_schools", []))
+    allowed = {p.person_id for p in await school_people(session, school_ids, role)}
+    if value not in allowed:
+        await message.answer(_("This person is not in your school."))
+        return
+    if data["group"]:
+        chosen = [v for v in data[key] if v != value] if value in data[key] else [*data[key], value]
+        await state.update_data(**{key: chosen})
+        people = await school_people(session, school_ids, role)
+        await message.edit_reply_markup(
+            reply_markup=people_keyboard(people, action, chosen, multiple=True)
+        )
+        return
+    await state.update_data(**{key: [value]})
+    if role == Role.mentee:
+        await state.set_state(Pairing.mentors)
+        await show_mentor_choice(message, state, session, clock, full_list=False)
+    else:
+        await _ask_form(message, state, session)
+
+
+async def _catalogue_picked(message, state, session, data, action, value) -> None:
+    municipality_id = await municipality_of(session, data["school_id"])
+    kind = {
+        "form": EntryKind.form,
+        "model": EntryKind.role_model,
+        "kind": EntryKind.mentoring_kind,
+    }[action]
+    visible = await entries(session, municipality_id, kind)
+    entry = next((e for e in visible if e.id == value), None)
+    if entry is None and not (action != "form" and value == 0):
+        await message.answer(_("This button is no longer active."))
+        return
+    if action == "form":
+        await state.update_data(form_id=entry.id, form_code=entry.code)
+        models = await entries(session, municipality_id, EntryKind.role_model, form_code=entry.code)
+        await state.set_state(Pairing.role_model)
+        await message.answer(
+            _("The role model:"), reply_markup=entries_keyboard(models, "model", skippable=True)
+        )
+    elif action == "model":
+        await state.update_data(role_model_id=entry.id if entry else None)
+        kinds = await entries(session, municipality_id, EntryKind.mentoring_kind)
+        await state.set_state(Pairing.kind)
+        await message.answer(
+            _("The kind of mentoring:"),
+            reply_markup=entries_keyboard(kinds, "kind", skippable=True),
+        )
+    else:
+        await state.update_data(kind_id=entry.id if entry else None)
+        await state.set_state(Pairing.starts)
+        await message.answer(
+            _("The start date (DD.MM.YYYY):"),
+            reply_markup=keyboard([(_("Today"), PairStep(action="today"))]),
+        )
+
+
+async def _start_set(message: Message, state: FSMContext, starts_on: date) -> None:
+    await state.update_data(starts_on=starts_on.isoformat())
+    await state.set_state(Pairing.ends)
+    await message.answer(
+        _("The planned end (DD.MM.YYYY), or its length:"),
+        reply_markup=keyboard(
+            [(_("{n} months").format(n=n), PairStep(action="months", value=n)) for n in MONTHS],
+            columns=2,
+        ),
+    )
+
+
+async def _end_set(message: Message, state: FSMContext, planned_end_on: date) -> None:
+    await state.update_data(planned_end_on=planned_end_on.isoformat())
+    await state.set_state(Pairing.goals)
+    await message.answer(_("The goals of the programme, in a few sentences:"))
+
+
+async def date_typed(message: Message, state: FSMContext, clock: Clock) -> None:
+    typed = parse_date(message.text or "")
+    current = await state.get_state()
+    if typed is None:
+        await message.answer(_("Expected a date like 01.12.2026."))
+        return
+    if current == Pairing.starts.state:
+        if abs((typed - clock.now().date()).days) > 366:
+            await message.answer(_("The start must be within a year from today."))
+            return
+        await _start_set(message, state, typed)
+        return
+    starts_on = date.fromisoformat((await state.get_data())["starts_on"])
+    if not starts_on < typed <= starts_on + timedelta(days=3 * 366):
+        await message.answer(_("The end must be after the start and within three years of it."))
+        return
+    await _end_set(message, state, typed)
+
+
+async def goals_typed(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock
+) -> None:
+    try:
+        goals = GOALS(message.text or "", clock.now().date())
+    except FieldError as error:
+        await message.answer(str(error))
+        return
+    await state.update_data(goals=goals)
+    await state.set_state(Pairing.confirm)
+    await show_summary(message, state, session)
+
+
+async def expects_buttons(message: Message) -> None:
+    await message.answer(_("Please answer with the buttons under the question."))
 
 
 def build_router() -> Router:
-    return Router(name="pairing")
+    router = Router(name="pairing")
+    allowed = Allowed("pair")
+    not_command = ~F.text.startswith("/")
+    router.message.register(pair_requested, Command("pair"), allowed)
+    router.callback_query.register(step_pressed, PairStep.filter(), allowed)
+    router.message.register(
+        date_typed, StateFilter(Pairing.starts, Pairing.ends), not_command, allowed
+    )
+    router.message.register(goals_typed, Pairing.goals, not_command, allowed)
+    states = (
+        Pairing.school,
+        Pairing.shape,
+        Pairing.mentees,
+        Pairing.mentors,
+        Pairing.form,
+        Pairing.role_model,
+        Pairing.kind,
+        Pairing.confirm,
+    )
+    router.message.register(expects_buttons, StateFilter(*states), not_command, allowed)
+    # Members answer the invitation whatever their roles: the membership in the programme
+    # is the permission, checked in the handler.
+    router.include_router(pairing_answer.build_router())
+    return router

@@ -1,9 +1,153 @@
-"""Placeholder until the module is written; wired so the router order is fixed now."""
+"""/pairs: mentors and mentees see their own pairs and groups, a curator the school's with
+filters, a coordinator the counts by school."""
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram import Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Allowed
+from bot.actor import Actor
+from storage.models.enums import OrgLevel, Role
+from storage.models.orgs import Organization
+from storage.orgs import descendants
+from storage.pairs_listing import Row, counts_by_school, programme_rows
+
+PAGE = 10
+STATUSES = ("active", "proposed", "closed", "declined")
+
+
+class PairsPage(CallbackData, prefix="prs"):
+    status: str = ""
+    page: int = 0
+
+
+def status_title(status: str) -> str:
+    return {
+        "active": _("active"),
+        "proposed": _("waiting for answers"),
+        "closed": _("closed"),
+        "declined": _("declined"),
+    }[status]
+
+
+def row_text(number: int, row: Row) -> str:
+    kind = _("group") if row.is_group else _("pair")
+    return _(
+        "{n}. {kind}, {form} — {status}\n   mentors: {mentors}; mentees: {mentees}; {start}–{end}"
+    ).format(
+        n=number,
+        kind=kind,
+        form=escape(row.form),
+        status=status_title(row.status),
+        mentors=escape(", ".join(row.mentors)),
+        mentees=escape(", ".join(row.mentees)),
+        start=row.starts_on.strftime("%d.%m.%Y"),
+        end=row.planned_end_on.strftime("%d.%m.%Y"),
+    )
+
+
+async def pairs_requested(message: Message, session: AsyncSession, actor: Actor) -> None:
+    if actor.has_role(Role.curator):
+        text, markup = await _school_page(session, actor, PairsPage())
+        await message.answer(text, reply_markup=markup)
+    if actor.has_role(Role.coordinator):
+        await message.answer(await _counts_text(session, actor))
+    if actor.has_role(Role.mentor, Role.mentee):
+        rows, _total = await programme_rows(session, person_id=actor.person_id, limit=50)
+        lines = (
+            [_("Your pairs and groups:")] if rows else [_("You are not in any pair or group yet.")]
+        )
+        lines += [row_text(n, r) for n, r in enumerate(rows, 1)]
+        await message.answer("\n".join(lines))
+
+
+async def _school_page(
+    session: AsyncSession, actor: Actor, page: PairsPage
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows, total = await programme_rows(
+        session,
+        school_ids=actor.org_ids(Role.curator),
+        status=page.status or None,
+        limit=PAGE,
+        offset=page.page * PAGE,
+    )
+    title = status_title(page.status) if page.status else _("all")
+    lines = [
+        _("Pairs and groups of the school — {filter}: {total}").format(filter=title, total=total)
+    ]
+    lines += [row_text(page.page * PAGE + n, r) for n, r in enumerate(rows, 1)]
+    filters = [
+        InlineKeyboardButton(
+            text=("• " if page.status == s else "") + (status_title(s) if s else _("all")),
+            callback_data=PairsPage(status=s).pack(),
+        )
+        for s in ("", *STATUSES)
+    ]
+    turns = []
+    if page.page > 0:
+        turns.append(
+            InlineKeyboardButton(
+                text="◀", callback_data=PairsPage(status=page.status, page=page.page - 1).pack()
+            )
+        )
+    if (page.page + 1) * PAGE < total:
+        turns.append(
+            InlineKeyboardButton(
+                text="▶", callback_data=PairsPage(status=page.status, page=page.page + 1).pack()
+            )
+        )
+    keyboard = [filters[:3], filters[3:], *([turns] if turns else [])]
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=keyboard)
+
+
+async def page_pressed(
+    query: CallbackQuery, callback_data: PairsPage, session: AsyncSession, actor: Actor
+) -> None:
+    if (
+        not actor.has_role(Role.curator)
+        or callback_data.status not in ("", *STATUSES)
+        or callback_data.page < 0
+    ):
+        await query.answer(_("This button is no longer active."))
+        return
+    text, markup = await _school_page(session, actor, callback_data)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+async def _counts_text(session: AsyncSession, actor: Actor) -> str:
+    # Counts for the coordinator's own territory, also for an administrator who coordinates.
+    coordinated = await descendants(session, actor.org_ids(Role.coordinator))
+    schools = set(
+        (
+            await session.scalars(
+                select(Organization.id).where(
+                    Organization.id.in_(coordinated), Organization.level == OrgLevel.school
+                )
+            )
+        ).all()
+    )
+    lines = [_("Programmes by school (active pairs / active groups / waiting / closed):")]
+    for row in await counts_by_school(session, schools):
+        figures = f"{row.active_pairs} / {row.active_groups} / {row.proposed} / {row.closed}"
+        lines.append(f"• {escape(row.school)}: {figures}")
+    if len(lines) == 1:
+        lines.append(_("There are no schools in your scope yet."))
+    return "\n".join(lines)
 
 
 def build_router() -> Router:
-    return Router(name="pairs")
+    router = Router(name="pairs")
+    allowed = Allowed("pairs")
+    router.message.register(pairs_requested, Command("pairs"), allowed)
+    router.callback_query.register(page_pressed, PairsPage.filter(), allowed)
+    return router

@@ -1,0 +1,88 @@
+"""What the pair-forming conversation reads: the school's mentors and mentees, and names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.core import Person
+from storage.models.enums import MembershipStatus, Role
+from storage.models.orgs import Membership, Organization
+
+# A minor awaiting the guardian's consent may be put in a pair, which waits with them.
+PAIRABLE = (MembershipStatus.active, MembershipStatus.awaiting_guardian)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    name: str
+    awaiting_guardian: bool
+
+
+async def school_people(session: AsyncSession, school_ids: set[int], role: Role) -> list[Candidate]:
+    rows = await session.execute(
+        select(Person.id, Person.full_name, Membership.status)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.organization_id.in_(school_ids),
+            Membership.role == role,
+            Membership.status.in_(PAIRABLE),
+            Person.erased_at.is_(None),
+            Person.full_name.is_not(None),
+        )
+        .order_by(Person.full_name, Person.id)
+    )
+    seen: dict[int, Candidate] = {}
+    for person_id, name, status in rows.all():
+        if person_id not in seen:
+            seen[person_id] = Candidate(
+                person_id, name, status == MembershipStatus.awaiting_guardian
+            )
+    return list(seen.values())
+
+
+async def names(session: AsyncSession, person_ids: list[int]) -> dict[int, str]:
+    rows = await session.execute(
+        select(Person.id, Person.full_name).where(Person.id.in_(person_ids))
+    )
+    return {person_id: name or "—" for person_id, name in rows.all()}
+
+
+async def municipality_of(session: AsyncSession, school_id: int) -> int | None:
+    return await session.scalar(select(Organization.parent_id).where(Organization.id == school_id))
+
+
+async def telegram_ids(session: AsyncSession, person_ids: list[int]) -> dict[int, int]:
+    rows = await session.execute(
+        select(Person.id, Person.telegram_id).where(
+            Person.id.in_(person_ids), Person.telegram_id > 0
+        )
+    )
+    return dict(rows.all())
+
+
+async def schools_of_people(session: AsyncSession, person_ids: list[int]) -> set[int]:
+    """Schools where these people are mentors (to spot a pair across schools)."""
+    rows = await session.scalars(
+        select(Membership.organization_id).where(
+            Membership.person_id.in_(person_ids),
+            Membership.role == Role.mentor,
+            Membership.status.in_(PAIRABLE),
+        )
+    )
+    return set(rows.all())
+
+
+async def recipients(
+    session: AsyncSession, person_ids: list[int]
+) -> list[tuple[int, int, str | None]]:
+    """(person id, Telegram id, locale) of people who can still be written to."""
+    rows = await session.execute(
+        select(Person.id, Person.telegram_id, Person.locale).where(
+            Person.id.in_(person_ids), Person.telegram_id > 0
+        )
+    )
+    return [tuple(row) for row in rows.all()]

@@ -1,0 +1,242 @@
+"""/pair through the real dispatcher: suggestions with reasons, a pair, a group, answers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from handlers.pairing_view import PairStep
+from storage.models import Programme, ProgrammeMember
+from storage.models.enums import MembershipStatus, Role
+from tests.support.seed import add_person, build_tree
+
+CURATOR, MENTOR, MENTOR2, MENTEE, MENTEE2, STUDENT = 20, 31, 32, 41, 42, 43
+
+
+@pytest.fixture
+async def school(harness, clock):
+    db, now = harness.app.database, clock.now()
+    tree = await build_tree(db, now)
+    await add_person(db, CURATOR, "Иванченко Ольга", Role.curator, tree.school_id, now)
+    await add_person(
+        db,
+        MENTOR,
+        "Петров Иван",
+        Role.mentor,
+        tree.school_id,
+        now,
+        profile={
+            "competencies": "дисциплина в классе, подготовка к ЕГЭ",
+            "experience_years": 20,
+            "max_mentees": 2,
+        },
+    )
+    await add_person(
+        db,
+        MENTOR2,
+        "Сидорова Нина",
+        Role.mentor,
+        tree.school_id,
+        now,
+        profile={"competencies": "хор и вокал", "experience_years": 3, "max_mentees": 1},
+    )
+    await add_person(
+        db,
+        MENTEE,
+        "Кузнецова Анна",
+        Role.mentee,
+        tree.school_id,
+        now,
+        profile={"request": "дисциплина на уроках", "difficulties": ["classroom"]},
+    )
+    await add_person(db, MENTEE2, "Орлова Вера", Role.mentee, tree.school_id, now)
+    await add_person(
+        db,
+        STUDENT,
+        "Смирнов Артём",
+        Role.mentee,
+        tree.school_id,
+        now,
+        status=MembershipStatus.awaiting_guardian,
+        profile={"category": "student", "grade": 7, "birth_year": 2013},
+    )
+    return tree
+
+
+async def english(user) -> None:
+    await user.send("/language")
+    await user.click(user.last, text="English")
+
+
+async def form_pair(harness, curator, mentee: str, mentor: str) -> None:
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text=mentee)
+    await curator.click(curator.last, text=mentor)
+    await curator.click(curator.last, text="Учитель – учитель")
+    await curator.click(curator.last, text="Опытный педагог – молодой специалист")
+    await curator.click(curator.last, text="Skip ▶")
+    await curator.click(curator.last, text="Today")
+    await curator.click(curator.last, text="6 months")
+    await curator.send("Адаптация молодого специалиста, дисциплина на уроках")
+
+
+async def test_suggestions_explain_themselves_and_a_pair_is_formed_and_accepted(harness, school):
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    suggestions = curator.last
+    assert suggestions.text.startswith("Suggested mentors, best first")
+    first, second = suggestions.text.index("Петров Иван"), suggestions.text.index("Сидорова Нина")
+    assert first < second, "the mentor who knows classroom discipline comes first"
+    assert "knows what the mentee finds difficult" in suggestions.text
+    assert "works in the same school" in suggestions.text
+    await curator.click(suggestions, text="1. Петров Иван")
+    await curator.click(curator.last, text="Учитель – учитель")
+    await curator.click(curator.last, text="Опытный педагог – молодой специалист")
+    await curator.click(curator.last, text="Skip ▶")
+    await curator.send("32.13.2026")
+    assert curator.last.text == "Expected a date like 01.12.2026."
+    await curator.click(curator.last if curator.last.buttons else curator.replies[-2], text="Today")
+    await curator.click(curator.last, text="6 months")
+    await curator.send("ок")
+    assert "Expected 3 to 2000 characters" in curator.last.text
+    await curator.send("Адаптация молодого специалиста")
+    assert (
+        "Mentors: Петров Иван" in curator.last.text
+        and "Mentees: Кузнецова Анна" in curator.last.text
+    )
+    await curator.click(curator.last, text="✔ Form and send")
+    assert curator.last.text.startswith("Formed.")
+
+    mentor, mentee = harness.client.user(MENTOR), harness.client.user(MENTEE)
+    invitation = mentor.last
+    assert "invites you to a mentoring pair" in invitation.text or "приглашает" in invitation.text
+    await mentor.click(invitation, text=invitation.buttons[0])
+    await mentee.click(mentee.last, text=mentee.last.buttons[0])
+    async with harness.app.database.reading() as s:
+        programme = await s.scalar(select(Programme))
+    assert programme.status == "active"
+    assert any(
+        "active" in m.text or "действует" in m.text or "активна" in m.text
+        for m in curator.replies[-2:]
+    )
+
+
+async def test_a_decline_reaches_the_curator_with_the_reason(harness, school):
+    curator, mentee = harness.client.user(CURATOR), harness.client.user(MENTEE)
+    await english(curator)
+    await english(mentee)
+    await form_pair(harness, curator, "Кузнецова Анна", "1. Петров Иван")
+    await curator.click(curator.last, text="✔ Form and send")
+    assert mentee.last.text.startswith("«МБОУ лицей № 9» invites you to a mentoring pair.")
+    await mentee.click(mentee.last, text="✖ Decline")
+    assert mentee.last.text == "Please tell the curator why, in a few words:"
+    await mentee.send("нет времени до мая")
+    assert mentee.last.text == "Your answer is sent to the curator."
+    assert "нет времени до мая" in curator.last.text
+    async with harness.app.database.reading() as s:
+        assert (await s.scalar(select(Programme))).status == "declined"
+
+
+async def test_a_group_with_a_minor_waits_for_the_guardian(harness, school):
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Group")
+    await curator.click(curator.last, text="▫️ Орлова Вера")
+    await curator.click(curator.last, text="▫️ Смирнов Артём ⏳")
+    await curator.click(curator.last, text="Done ✔")
+    await curator.click(curator.last, text="▫️ Петров Иван")
+    await curator.click(curator.last, text="Done ✔")
+    await curator.click(curator.last, text="Ученик – ученик")
+    await curator.click(curator.last, text="Skip ▶")
+    await curator.click(curator.last, text="Групповое")
+    await curator.click(curator.last, text="Today")
+    await curator.click(curator.last, text="3 months")
+    await curator.send("Подготовка к олимпиаде")
+    await curator.click(curator.last, text="✔ Form and send")
+    student = harness.client.user(STUDENT)
+    invitation = next(m for m in reversed(student.replies) if m.buttons)
+    await student.click(
+        invitation, data=invitation.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    )
+    answer = harness.tg.requests_for("answerCallbackQuery")[-1][1]["text"]
+    assert (
+        "consent of your parent or legal representative" in answer
+        or "законного представителя" in answer
+    )
+    async with harness.app.database.reading() as s:
+        members = (await s.scalars(select(ProgrammeMember))).all()
+    assert {m.person_id for m in members if m.role == "mentee"} and len(members) == 3
+    assert all(m.response == "pending" for m in members if m.role == "mentee")
+
+
+async def test_capacity_needs_a_confirmation(harness, school):
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await form_pair(harness, curator, "Кузнецова Анна", "2. Сидорова Нина")
+    await curator.click(curator.last, text="✔ Form and send")
+    await form_pair(harness, curator, "Орлова Вера", "2. Сидорова Нина ⚠")
+    await curator.click(curator.last, text="✔ Form and send")
+    assert curator.last.text.startswith("Please confirm: a mentor would have more mentees")
+    await curator.click(curator.last, text="Form anyway")
+    async with harness.app.database.reading() as s:
+        assert len((await s.scalars(select(Programme))).all()) == 2
+
+
+async def test_a_forged_person_from_another_school_is_refused(harness, school, clock):
+    await add_person(
+        harness.app.database, 99, "Чужая Ученица", Role.mentee, school.other_school_id, clock.now()
+    )
+    async with harness.app.database.reading() as s:
+        from storage.models import Person
+
+        foreign = await s.scalar(select(Person.id).where(Person.telegram_id == 99))
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.press(curator.last, data=PairStep(action="mentee", value=foreign).pack())
+    assert curator.last.text == "This person is not in your school."
+
+
+async def test_pairs_lists_for_each_role(harness, school, clock):
+    await add_person(
+        harness.app.database,
+        50,
+        "Соболева Зинаида",
+        Role.coordinator,
+        school.municipality_id,
+        clock.now(),
+    )
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await form_pair(harness, curator, "Кузнецова Анна", "1. Петров Иван")
+    await curator.click(curator.last, text="✔ Form and send")
+    await curator.send("/pairs")
+    assert curator.last.text.startswith("Pairs and groups of the school — all: 1")
+    assert "mentors: Петров Иван; mentees: Кузнецова Анна" in curator.last.text
+    await curator.click(curator.last, text="active")
+    assert curator.last.text.startswith("Pairs and groups of the school — active: 0")
+
+    mentor = harness.client.user(MENTOR)
+    await english(mentor)
+    await mentor.send("/pairs")
+    assert (
+        mentor.last.text.startswith("Your pairs and groups:")
+        and "waiting for answers" in mentor.last.text
+    )
+    outsider = harness.client.user(MENTEE2)
+    await english(outsider)
+    await outsider.send("/pairs")
+    assert outsider.last.text == "You are not in any pair or group yet."
+
+    coordinator = harness.client.user(50)
+    await english(coordinator)
+    await coordinator.send("/pairs")
+    assert "• МБОУ лицей № 9: 0 / 0 / 1 / 0" in coordinator.last.text
+    assert "• МБОУ СОШ № 2: 0 / 0 / 0 / 0" in coordinator.last.text
+    assert "Азов" not in coordinator.last.text
