@@ -95,6 +95,16 @@ class SqlStorage(BaseStorage):
         _flush_on_commit(session)
 
 
+async def write_pending(session: AsyncSession) -> None:
+    """Write the conversation state changed in this session now (within its transaction).
+
+    Called before anything leaves for Telegram and before the update releases the
+    person's lock, so the next update of the same person always reads what this one set.
+    """
+    if session.info.get(_DIRTY):
+        await session.run_sync(_write_dirty)
+
+
 def _flush_on_commit(session: AsyncSession) -> None:
     sync_session = session.sync_session
     if not event.contains(sync_session, "before_commit", _write_dirty):

@@ -13,6 +13,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response
 
 from storage.db import current_session
+from storage.fsm import write_pending
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -26,6 +27,8 @@ class CommitBeforeTelegram(BaseRequestMiddleware):
         method: TelegramMethod[Any],
     ) -> Response[Any]:
         session = current_session.get()
-        if session is not None and session.in_transaction():
-            await session.commit()
+        if session is not None:
+            await write_pending(session)
+            if session.in_transaction():
+                await session.commit()
         return await make_request(bot, method)

@@ -18,6 +18,7 @@ from aiogram.types import TelegramObject, Update
 
 from bot.clock import Clock
 from storage.db import Database, current_session
+from storage.fsm import write_pending
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -54,4 +55,9 @@ class ClaimUpdateMiddleware(BaseMiddleware):
             log.info("update %s was handled before; dropped", event.update_id)
             await session.rollback()
             return None
-        return await handler(event, data)
+        result = await handler(event, data)
+        # Commit while the person's lock (held by the FSM middleware around us) is still
+        # taken, so their next update never reads the state from before this one.
+        await write_pending(session)
+        await session.commit()
+        return result
