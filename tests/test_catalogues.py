@@ -107,3 +107,13 @@ def test_a_half_written_catalogue_is_never_loaded(tmp_path: Path):
     assert not list(po_dir.glob("*.tmp")), "temporary files are renamed into place"
     with (po_dir / "messages.mo").open("rb") as handle:
         assert handle.read(4) in (b"\xde\x12\x04\x95", b"\x95\x04\x12\xde")
+
+
+def test_no_translated_call_hides_inside_an_f_string():
+    """Babel's extractor skips f-strings, so `f"{_('x')}"` silently stays English."""
+    offenders = []
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"""\bf["'].*\{_{1,2}\(""", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not offenders, offenders
