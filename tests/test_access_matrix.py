@@ -15,14 +15,26 @@ from tests.support.seed import add_person, build_tree
 NOT_FOR_ROLE = "Эта команда недоступна для вашей роли. Ваши команды — /help."
 NOT_REGISTERED = "Эта команда доступна после регистрации по ссылке-приглашению."
 
-COMMANDS = ("orgs", "invite", "people", "profile", "mydata", "forget")
+COMMANDS = (
+    "orgs",
+    "invite",
+    "people",
+    "profile",
+    "mydata",
+    "forget",
+    "catalogue",
+    "pair",
+    "pairs",
+    "programme",
+)
+PERSONAL = {"profile", "mydata", "forget"}
 # Which of the commands each kind of person may use.
 MATRIX = {
     "stranger": set(),
-    "mentor": {"profile", "mydata", "forget"},
-    "mentee": {"profile", "mydata", "forget"},
-    "curator": {"invite", "people", "profile", "mydata", "forget"},
-    "coordinator": {"orgs", "invite", "profile", "mydata", "forget"},
+    "mentor": PERSONAL | {"pairs", "programme"},
+    "mentee": PERSONAL | {"pairs", "programme"},
+    "curator": PERSONAL | {"invite", "people", "pair", "pairs", "programme"},
+    "coordinator": PERSONAL | {"orgs", "invite", "catalogue", "pairs"},
     "admin": {"orgs", "invite"},
 }
 IDS = {
@@ -54,6 +66,8 @@ async def test_each_role_gets_exactly_its_commands(harness, world, who):
     for command in COMMANDS:
         await user.send(f"/{command}")
         reply = user.last.text
+        if command == "pair" and reply != NOT_FOR_ROLE:
+            await user.send("/cancel")
         refused = reply in (NOT_FOR_ROLE, NOT_REGISTERED)
         assert refused == (command not in MATRIX[who]), f"{who} /{command}: {reply!r}"
     await user.send("/help")
