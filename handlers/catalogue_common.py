@@ -6,7 +6,6 @@ coordinator's scope again, so a forged callback cannot touch another municipalit
 
 from __future__ import annotations
 
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from handlers.forms.fields import Field, text
+from handlers.screens import replace_screen
 from storage.catalogue import Entry, EntryKind, find_entry
 from storage.models.enums import OrgLevel, Role
 from storage.models.orgs import Organization
@@ -117,11 +117,5 @@ async def checked_entry(
 
 async def show(query: CallbackQuery, text_: str, keyboard: InlineKeyboardMarkup) -> None:
     """Replace the screen in place; a repeated tap that changes nothing is not an error."""
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    try:
-        await message.edit_text(text_, reply_markup=keyboard)
-    except TelegramBadRequest as error:
-        if "message is not modified" not in str(error):
-            raise
+    if isinstance(query.message, Message):
+        await replace_screen(query.message, text_, keyboard)

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed
 from bot.actor import Actor
+from handlers.screens import replace_screen
 from storage.models.enums import OrgLevel, Role
 from storage.models.orgs import Organization
 from storage.orgs import descendants
-from storage.pairs_listing import Row, counts_by_school, programme_rows
+from storage.pairs_listing import Row, counts_by_school, forms_in_use, programme_rows
 
 PAGE = 10
 STATUSES = ("active", "proposed", "closed", "declined")
@@ -26,6 +27,7 @@ STATUSES = ("active", "proposed", "closed", "declined")
 
 class PairsPage(CallbackData, prefix="prs"):
     status: str = ""
+    form_id: int = 0
     page: int = 0
 
 
@@ -72,56 +74,77 @@ async def pairs_requested(message: Message, session: AsyncSession, actor: Actor)
 async def _school_page(
     session: AsyncSession, actor: Actor, page: PairsPage
 ) -> tuple[str, InlineKeyboardMarkup]:
+    schools = actor.org_ids(Role.curator)
+    forms = await forms_in_use(session, schools)
     rows, total = await programme_rows(
         session,
-        school_ids=actor.org_ids(Role.curator),
+        school_ids=schools,
         status=page.status or None,
+        form_id=page.form_id or None,
         limit=PAGE,
         offset=page.page * PAGE,
     )
     title = status_title(page.status) if page.status else _("all")
+    form_name = dict(forms).get(page.form_id)
+    if form_name:
+        title += f", {form_name}"
     lines = [
-        _("Pairs and groups of the school — {filter}: {total}").format(filter=title, total=total)
+        _("Pairs and groups of the school — {filter}: {total}").format(
+            filter=escape(title), total=total
+        )
     ]
     lines += [row_text(page.page * PAGE + n, r) for n, r in enumerate(rows, 1)]
-    filters = [
+
+    def to(**changes: object) -> str:
+        values = {"status": page.status, "form_id": page.form_id, "page": 0, **changes}
+        return PairsPage(**values).pack()
+
+    statuses = [
         InlineKeyboardButton(
             text=("• " if page.status == s else "") + (status_title(s) if s else _("all")),
-            callback_data=PairsPage(status=s).pack(),
+            callback_data=to(status=s),
         )
         for s in ("", *STATUSES)
     ]
+    keyboard = [statuses[:3], statuses[3:]]
+    if len(forms) > 1:
+        options = [(0, _("all forms")), *forms]
+        keyboard += [
+            [
+                InlineKeyboardButton(
+                    text=("• " if page.form_id == form_id else "") + name,
+                    callback_data=to(form_id=form_id),
+                )
+            ]
+            for form_id, name in options
+        ]
     turns = []
     if page.page > 0:
-        turns.append(
-            InlineKeyboardButton(
-                text="◀", callback_data=PairsPage(status=page.status, page=page.page - 1).pack()
-            )
-        )
+        turns.append(InlineKeyboardButton(text="◀", callback_data=to(page=page.page - 1)))
     if (page.page + 1) * PAGE < total:
-        turns.append(
-            InlineKeyboardButton(
-                text="▶", callback_data=PairsPage(status=page.status, page=page.page + 1).pack()
-            )
-        )
-    keyboard = [filters[:3], filters[3:], *([turns] if turns else [])]
+        turns.append(InlineKeyboardButton(text="▶", callback_data=to(page=page.page + 1)))
+    if turns:
+        keyboard.append(turns)
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=keyboard)
 
 
 async def page_pressed(
     query: CallbackQuery, callback_data: PairsPage, session: AsyncSession, actor: Actor
 ) -> None:
-    if (
-        not actor.has_role(Role.curator)
-        or callback_data.status not in ("", *STATUSES)
-        or callback_data.page < 0
-    ):
+    forms = {f for f, _name in await forms_in_use(session, actor.org_ids(Role.curator))}
+    valid = (
+        actor.has_role(Role.curator)
+        and callback_data.status in ("", *STATUSES)
+        and callback_data.form_id in (0, *forms)
+        and callback_data.page >= 0
+    )
+    if not valid:
         await query.answer(_("This button is no longer active."))
         return
     text, markup = await _school_page(session, actor, callback_data)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
+        await replace_screen(query.message, text, markup)
 
 
 async def _counts_text(session: AsyncSession, actor: Actor) -> str:

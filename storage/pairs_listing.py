@@ -120,3 +120,15 @@ async def counts_by_school(session: AsyncSession, school_ids: set[int]) -> list[
         .order_by(Organization.name)
     )
     return [SchoolCounts(*row) for row in rows.all()]
+
+
+async def forms_in_use(session: AsyncSession, school_ids: set[int]) -> list[tuple[int, str]]:
+    """The forms the schools' programmes use, for filtering the list by form."""
+    rows = await session.execute(
+        select(CatalogueEntry.id, CatalogueEntry.name)
+        .join(Programme, Programme.form_id == CatalogueEntry.id)
+        .where(Programme.school_id.in_(school_ids))
+        .distinct()
+        .order_by(CatalogueEntry.name)
+    )
+    return [(entry_id, name) for entry_id, name in rows.all()]

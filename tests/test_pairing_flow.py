@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers.pairing_view import PairStep
-from storage.models import Programme, ProgrammeMember
+from storage.models import Person, Programme, ProgrammeMember
 from storage.models.enums import MembershipStatus, Role
 from tests.support.seed import add_person, build_tree
 
@@ -221,6 +221,8 @@ async def test_pairs_lists_for_each_role(harness, school, clock):
     assert "mentors: Петров Иван; mentees: Кузнецова Анна" in curator.last.text
     await curator.click(curator.last, text="active")
     assert curator.last.text.startswith("Pairs and groups of the school — active: 0")
+    await curator.click(curator.last, text="• active")  # again: nothing to redraw, no error
+    assert curator.last.text.startswith("Pairs and groups of the school — active: 0")
 
     mentor = harness.client.user(MENTOR)
     await english(mentor)
@@ -240,3 +242,38 @@ async def test_pairs_lists_for_each_role(harness, school, clock):
     assert "• МБОУ лицей № 9: 0 / 0 / 1 / 0" in coordinator.last.text
     assert "• МБОУ СОШ № 2: 0 / 0 / 0 / 0" in coordinator.last.text
     assert "Азов" not in coordinator.last.text
+
+
+async def test_the_school_list_filters_by_form(harness, school, clock):
+    from datetime import date
+
+    from storage.catalogue import EntryKind, entries
+    from storage.programmes import Proposal, form_programme
+
+    db = harness.app.database
+    async with db.transaction() as s:
+        forms = await entries(s, school.municipality_id, EntryKind.form)
+        people = dict((await s.execute(select(Person.telegram_id, Person.id))).all())
+        for form, mentee in ((forms[0], MENTEE), (forms[2], MENTEE2)):
+            proposal = Proposal(
+                school_id=school.school_id,
+                mentor_ids=[people[MENTOR]],
+                mentee_ids=[people[mentee]],
+                form_id=form.id,
+                starts_on=date(2026, 12, 1),
+                planned_end_on=date(2027, 5, 1),
+                goals="Цели",
+            )
+            await form_programme(s, proposal, people[CURATOR], clock.now())
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pairs")
+    assert curator.last.text.startswith("Pairs and groups of the school — all: 2")
+    await curator.click(curator.last, text="Ученик – ученик")
+    assert curator.last.text.startswith("Pairs and groups of the school — all, Ученик – ученик: 1")
+    assert "Орлова Вера" in curator.last.text and "Кузнецова Анна" not in curator.last.text
+    await curator.press(curator.last, data="prs::999999:0")
+    assert (
+        harness.tg.requests_for("answerCallbackQuery")[-1][1]["text"]
+        == "This button is no longer active."
+    )
