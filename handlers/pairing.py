@@ -100,11 +100,7 @@ async def _ask_mentees(message: Message, state: FSMContext, session: AsyncSessio
         await state.clear()
         await message.answer(_("The school has no mentees yet. Invite them with /invite."))
         return
-    prompt = (
-        _("Choose the mentees (⏳ — awaiting the guardian's consent):")
-        if data["group"]
-        else _("Choose the mentee (⏳ — awaiting the guardian's consent):")
-    )
+    prompt = _("Choose the mentees:") if data["group"] else _("Choose the mentee:")
     await message.answer(
         prompt,
         reply_markup=people_keyboard(mentees, "mentee", data["mentees"], multiple=data["group"]),

@@ -27,6 +27,9 @@ def problem_text(problem: Problem) -> str:
         Problem.no_mentee: _("choose at least one mentee"),
         Problem.pair_size: _("a pair is one mentor and one mentee"),
         Problem.not_in_school: _("someone is no longer a participant of the school"),
+        Problem.awaiting_guardian: _(
+            "a pupil's guardian has not given consent yet; the curator records it in /people"
+        ),
         Problem.same_person: _("one person cannot be both mentor and mentee here"),
         Problem.dates: _("the planned end must be after the start"),
         Problem.over_capacity: _("a mentor would have more mentees than they can take"),

@@ -43,10 +43,7 @@ def people_keyboard(
     buttons = []
     for person in people[:LIST_LIMIT]:
         mark = ("✅ " if person.person_id in chosen else "▫️ ") if multiple else ""
-        waiting = " ⏳" if person.awaiting_guardian else ""
-        buttons.append(
-            (f"{mark}{person.name}{waiting}", PairStep(action=action, value=person.person_id))
-        )
+        buttons.append((f"{mark}{person.name}", PairStep(action=action, value=person.person_id)))
     if multiple:
         buttons.append((_("Done ✔"), PairStep(action=f"{action}_done")))
     return keyboard(buttons)

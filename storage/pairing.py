@@ -11,20 +11,20 @@ from storage.models.core import Person
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Membership, Organization
 
-# A minor awaiting the guardian's consent may be put in a pair, which waits with them.
-PAIRABLE = (MembershipStatus.active, MembershipStatus.awaiting_guardian)
+# A minor awaiting the guardian's consent joins no pair yet: a pair would show their name
+# to its other members, and until the consent only the curator may see it.
+PAIRABLE = (MembershipStatus.active,)
 
 
 @dataclass(frozen=True)
 class Candidate:
     person_id: int
     name: str
-    awaiting_guardian: bool
 
 
 async def school_people(session: AsyncSession, school_ids: set[int], role: Role) -> list[Candidate]:
     rows = await session.execute(
-        select(Person.id, Person.full_name, Membership.status)
+        select(Person.id, Person.full_name)
         .join(Membership, Membership.person_id == Person.id)
         .where(
             Membership.organization_id.in_(school_ids),
@@ -36,11 +36,9 @@ async def school_people(session: AsyncSession, school_ids: set[int], role: Role)
         .order_by(Person.full_name, Person.id)
     )
     seen: dict[int, Candidate] = {}
-    for person_id, name, status in rows.all():
+    for person_id, name in rows.all():
         if person_id not in seen:
-            seen[person_id] = Candidate(
-                person_id, name, status == MembershipStatus.awaiting_guardian
-            )
+            seen[person_id] = Candidate(person_id, name)
     return list(seen.values())
 
 

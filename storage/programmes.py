@@ -29,6 +29,7 @@ class Problem(StrEnum):
     no_mentee = "no_mentee"
     pair_size = "pair_size"  # a pair is exactly one mentor and one mentee
     not_in_school = "not_in_school"
+    awaiting_guardian = "awaiting_guardian"  # a minor whose guardian's consent is not recorded
     same_person = "same_person"
     dates = "dates"
     # Warnings the curator may confirm
@@ -73,16 +74,16 @@ async def _lock_people(session: AsyncSession, person_ids: list[int]) -> None:
 
 async def _members_of_school(
     session: AsyncSession, school_id: int, role: Role, ids: list[int]
-) -> set[int]:
-    rows = await session.scalars(
-        select(Membership.person_id).where(
+) -> dict[int, MembershipStatus]:
+    rows = await session.execute(
+        select(Membership.person_id, Membership.status).where(
             Membership.organization_id == school_id,
             Membership.role == role,
             Membership.status.in_([MembershipStatus.active, MembershipStatus.awaiting_guardian]),
             Membership.person_id.in_(ids),
         )
     )
-    return set(rows.all())
+    return {person_id: MembershipStatus(status) for person_id, status in rows.all()}
 
 
 async def mentor_loads(session: AsyncSession, mentor_ids: list[int]) -> dict[int, int]:
@@ -120,12 +121,12 @@ async def check(session: AsyncSession, proposal: Proposal) -> Refused | None:
         problems.append(Problem.same_person)
     if proposal.planned_end_on <= proposal.starts_on:
         problems.append(Problem.dates)
-    if await _members_of_school(
-        session, proposal.school_id, Role.mentor, list(mentors)
-    ) != mentors or (
-        await _members_of_school(session, proposal.school_id, Role.mentee, list(mentees)) != mentees
-    ):
+    mentor_found = await _members_of_school(session, proposal.school_id, Role.mentor, list(mentors))
+    mentee_found = await _members_of_school(session, proposal.school_id, Role.mentee, list(mentees))
+    if set(mentor_found) != mentors or set(mentee_found) != mentees:
         problems.append(Problem.not_in_school)
+    if MembershipStatus.awaiting_guardian in {*mentor_found.values(), *mentee_found.values()}:
+        problems.append(Problem.awaiting_guardian)
     if problems:
         return Refused(problems)
 

@@ -149,3 +149,24 @@ async def test_two_curators_on_the_same_mentee_at_once(database, clock, school):
     async with database.reading() as s:
         assert await s.scalar(select(func.count()).select_from(Programme)) == 1
         assert await s.scalar(select(func.count()).select_from(ProgrammeMember)) == 2
+
+
+async def test_a_minor_awaiting_the_guardian_joins_no_programme(database, clock, school):
+    from storage.models.enums import MembershipStatus
+
+    tree, p, form = school
+    minor = await add_person(
+        database,
+        7,
+        "Смирнов Артём",
+        Role.mentee,
+        tree.school_id,
+        clock.now(),
+        status=MembershipStatus.awaiting_guardian,
+    )
+    with pytest.raises(Refused) as refused:
+        async with database.transaction() as s:
+            await form_programme(
+                s, proposal(tree, form, [p["mentor"]], [minor]), p["curator"], clock.now()
+            )
+    assert refused.value.problems == [Problem.awaiting_guardian]
