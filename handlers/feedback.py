@@ -25,6 +25,7 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
 from handlers.cancel import cancel_button
+from handlers.screens import replace_screen
 from storage.feedback import save_feedback
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ async def _ask_text(query: CallbackQuery, topic: Topic) -> None:
     ).format(topic=topic_title(topic), min=MIN_LENGTH, max=MAX_LENGTH)
     markup = _keyboard([_step(_("◀ Back"), Step.back)])
     if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
+        await replace_screen(query.message, text, markup)
 
 
 async def topic_typed(message: Message) -> None:
@@ -202,11 +203,15 @@ def build_router() -> Router:
     router = Router(name="feedback")
     router.message.register(feedback_requested, Command("feedback"))
     router.callback_query.register(topic_chosen, FeedbackForm.topic, TopicChosen.filter())
-    router.message.register(topic_typed, FeedbackForm.topic)
+    # Commands pass through: /help works mid-way, and a command never becomes the text.
+    not_command = ~F.text.startswith("/")
+    router.message.register(topic_typed, FeedbackForm.topic, not_command)
     router.callback_query.register(
         back_to_topic, FeedbackForm.text, StepChosen.filter(F.step == Step.back)
     )
-    router.message.register(text_written, StateFilter(FeedbackForm.text, FeedbackForm.confirm))
+    router.message.register(
+        text_written, StateFilter(FeedbackForm.text, FeedbackForm.confirm), not_command
+    )
     router.callback_query.register(
         edit_requested, FeedbackForm.confirm, StepChosen.filter(F.step == Step.edit)
     )

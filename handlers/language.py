@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.commands import set_personal_commands
 from bot.config import SUPPORTED_LOCALES
+from handlers.screens import replace_screen
 from storage.people import set_locale
 
 # Each language is named in itself, so a person who cannot read the current one finds theirs.
@@ -57,7 +58,7 @@ async def language_chosen(
         text = _("The interface language is now English.")
         await query.answer()
         if isinstance(query.message, Message):
-            await query.message.edit_text(text)
+            await replace_screen(query.message, text, None)
         await set_personal_commands(query.bot, i18n, actor, callback_data.locale)
 
 

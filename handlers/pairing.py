@@ -219,7 +219,9 @@ async def _catalogue_picked(message, state, session, data, action, value) -> Non
         "model": EntryKind.role_model,
         "kind": EntryKind.mentoring_kind,
     }[action]
-    visible = await entries(session, municipality_id, kind)
+    # A role model must belong to the form chosen a step before, even from a stale button.
+    form_code = data.get("form_code") if action == "model" else None
+    visible = await entries(session, municipality_id, kind, form_code=form_code)
     entry = next((e for e in visible if e.id == value), None)
     if entry is None and not (action != "form" and value == 0):
         await message.answer(_("This button is no longer active."))
@@ -263,7 +265,9 @@ async def _start_set(message: Message, state: FSMContext, starts_on: date) -> No
 async def _end_set(message: Message, state: FSMContext, planned_end_on: date) -> None:
     await state.update_data(planned_end_on=planned_end_on.isoformat())
     await state.set_state(Pairing.goals)
-    await message.answer(_("The goals of the programme, in a few sentences:"))
+    await message.answer(
+        _("The goals of the programme, in a few sentences:"), reply_markup=keyboard([])
+    )
 
 
 async def date_typed(message: Message, state: FSMContext, clock: Clock) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.clock import Clock
+from handlers.cancel import cancel_button
 from handlers.forms.fields import FieldError, text
 from handlers.notify import tell
 from storage.models.enums import MembershipStatus
@@ -123,27 +124,42 @@ async def answer_pressed(
     ):
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
-    waiting = await session.scalar(
-        select(Membership.id).where(
-            Membership.person_id == actor.person_id,
-            Membership.organization_id == programme.school_id,
-            Membership.status == MembershipStatus.awaiting_guardian,
-        )
+    statuses = set(
+        (
+            await session.scalars(
+                select(Membership.status).where(
+                    Membership.person_id == actor.person_id,
+                    Membership.role == member.role,
+                )
+            )
+        ).all()
     )
-    if waiting is not None:
+    if (
+        MembershipStatus.active not in statuses
+        and MembershipStatus.awaiting_guardian not in statuses
+    ):
+        # Deactivated by the curator meanwhile: the answer would start a programme without them.
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    if MembershipStatus.active not in statuses:
         await query.answer(
             _("Your curator must first record the consent of your parent or legal representative."),
             show_alert=True,
         )
         return
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
     if not callback_data.accept:
+        # The invitation keeps its buttons: after ✖ Cancel the person may still accept.
         await state.set_state(Declining.reason)
         await state.set_data({"programme_id": programme.id})
-        await query.message.answer(_("Please tell the curator why, in a few words:"))
+        await query.message.answer(
+            _("Please tell the curator why, in a few words:"),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button()]]),
+        )
         return
+    await state.clear()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
     await _answered(session, programme.id, actor, True, clock, bot, i18n, None)
     if isinstance(query.message, Message):
         await query.message.answer(_("Thank you! You have accepted."))

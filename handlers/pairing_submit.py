@@ -15,10 +15,8 @@ from bot.clock import Clock
 from handlers.pairing_answer import ask_members
 from handlers.pairing_view import PairStep, keyboard, summary_text
 from storage.catalogue import find_entry
-from storage.pairing import municipality_of, names, schools_of_people
+from storage.pairing import municipality_of, names
 from storage.programmes import Problem, Proposal, Refused, form_programme
-
-TEACHER_TEACHER = "teacher_teacher"
 
 
 def problem_text(problem: Problem) -> str:
@@ -27,6 +25,9 @@ def problem_text(problem: Problem) -> str:
         Problem.no_mentee: _("choose at least one mentee"),
         Problem.pair_size: _("a pair is one mentor and one mentee"),
         Problem.not_in_school: _("someone is no longer a participant of the school"),
+        Problem.cross_school: _(
+            "mentors from other schools may only form teacher–teacher pairs with teachers"
+        ),
         Problem.awaiting_guardian: _(
             "a pupil's guardian has not given consent yet; the curator records it in /people"
         ),
@@ -93,15 +94,6 @@ async def submit(
 ) -> None:
     data = await state.get_data()
     proposal = _proposal(data)
-    if set(data.get("mentor_schools", [])) - {data["school_id"]}:
-        municipality_id = await municipality_of(session, data["school_id"])
-        form = await find_entry(session, municipality_id, proposal.form_id)
-        mentor_schools = await schools_of_people(session, proposal.mentor_ids)
-        if (form is None or form.code != TEACHER_TEACHER) and mentor_schools - {data["school_id"]}:
-            await message.answer(
-                _("Mentors from other schools may only form teacher–teacher pairs.")
-            )
-            return
     confirmed = frozenset(Problem(p) for p in data.get("warned", [])) if force else frozenset()
     try:
         programme = await form_programme(session, proposal, actor.person_id, clock.now(), confirmed)

@@ -33,7 +33,7 @@ class PairsPage(CallbackData, prefix="prs"):
 
 def status_title(status: str) -> str:
     return {
-        "active": _("active"),
+        "active": _("in progress"),
         "proposed": _("waiting for answers"),
         "closed": _("closed"),
         "declined": _("declined"),

@@ -33,6 +33,7 @@ from handlers.people_common import (
     display_name,
     remember_position,
 )
+from handlers.screens import replace_screen
 from storage.models.orgs import Organization
 from storage.orgs import effective_timezone
 from storage.people_admin import school_page
@@ -108,7 +109,7 @@ async def _show_page(
     text, markup = await render_list(session, settings, page)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
+        await replace_screen(query.message, text, markup)
 
 
 async def render_list(

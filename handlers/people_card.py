@@ -31,6 +31,7 @@ from handlers.people_common import (
     list_position,
 )
 from handlers.registration.forms import FORM_BY_ROLE
+from handlers.screens import replace_screen
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Organization
 from storage.orgs import effective_timezone
@@ -147,7 +148,7 @@ async def show_card(
 ) -> None:
     text, markup = await render_card(session, settings, actor, person, school_id, state)
     if edit:
-        await message.edit_text(text, reply_markup=markup)
+        await replace_screen(message, text, markup)
     else:
         await message.answer(text, reply_markup=markup)
 

@@ -19,6 +19,7 @@ from bot.actor import Actor
 from handlers import programme_close, programme_edit, programme_input
 from handlers.programme_card import show_card
 from handlers.programme_common import ProgrammeList, ProgrammeOpen, button, checked
+from handlers.screens import replace_screen
 from storage.models.enums import Role
 from storage.programme_content import member_names, programmes_for
 
@@ -95,7 +96,7 @@ async def list_pressed(
     if single is not None:
         await show_card(query.message, session, actor, single, edit=True)
     else:
-        await query.message.edit_text(text, reply_markup=markup)
+        await replace_screen(query.message, text, markup)
 
 
 async def programme_opened(

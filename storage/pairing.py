@@ -62,18 +62,6 @@ async def telegram_ids(session: AsyncSession, person_ids: list[int]) -> dict[int
     return dict(rows.all())
 
 
-async def schools_of_people(session: AsyncSession, person_ids: list[int]) -> set[int]:
-    """Schools where these people are mentors (to spot a pair across schools)."""
-    rows = await session.scalars(
-        select(Membership.organization_id).where(
-            Membership.person_id.in_(person_ids),
-            Membership.role == Role.mentor,
-            Membership.status.in_(PAIRABLE),
-        )
-    )
-    return set(rows.all())
-
-
 async def recipients(
     session: AsyncSession, person_ids: list[int]
 ) -> list[tuple[int, int, str | None]]:

@@ -22,6 +22,7 @@ from storage.models import (
     Person,
 )
 from storage.models.enums import MembershipStatus
+from storage.models.programmes import Programme, ProgrammeMember
 
 
 def _plain(value: Any) -> Any:
@@ -140,6 +141,20 @@ async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> 
         .values(
             status=MembershipStatus.deactivated, status_changed_at=now, status_changed_by=person_id
         )
+    )
+    # Proposals still waiting for this person's answer would wait forever: they are declined.
+    pending = select(ProgrammeMember.programme_id).where(
+        ProgrammeMember.person_id == person_id, ProgrammeMember.response == "pending"
+    )
+    await session.execute(
+        update(Programme)
+        .where(Programme.id.in_(pending), Programme.status == "proposed")
+        .values(status="declined", version=Programme.version + 1)
+    )
+    await session.execute(
+        update(ProgrammeMember)
+        .where(ProgrammeMember.person_id == person_id, ProgrammeMember.response == "pending")
+        .values(response="declined", responded_at=now)
     )
     # Negative ids are never Telegram users, and -id stays unique: the account is no longer
     # linked, and its next message starts a fresh, empty person.

@@ -180,7 +180,11 @@ async def _bump(session: AsyncSession, programme: Programme) -> None:
 
 async def _active(session: AsyncSession, programme_id: int) -> Programme:
     programme = await session.get(
-        Programme, programme_id, with_for_update=session.bind.dialect.name != "sqlite"
+        Programme,
+        programme_id,
+        with_for_update=session.bind.dialect.name != "sqlite",
+        # The row may be loaded already in this update; take the locked, current values.
+        populate_existing=True,
     )
     if programme is None or programme.status != "active":
         raise ContentError("the programme is not active")

@@ -14,13 +14,16 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.cross_school import schools_for_pairs
+from storage.models.catalogue import CatalogueEntry
 from storage.models.core import Person
-from storage.models.enums import MembershipStatus, Role
+from storage.models.enums import MembershipStatus, MenteeCategory, Role
 from storage.models.orgs import Membership
-from storage.models.profiles import MentorProfile
+from storage.models.profiles import MenteeProfile, MentorProfile
 from storage.models.programmes import Programme, ProgrammeMember
 
 OPEN = ("proposed", "active")
+TEACHER_TEACHER = "teacher_teacher"
 
 
 class Problem(StrEnum):
@@ -30,6 +33,7 @@ class Problem(StrEnum):
     pair_size = "pair_size"  # a pair is exactly one mentor and one mentee
     not_in_school = "not_in_school"
     awaiting_guardian = "awaiting_guardian"  # a minor whose guardian's consent is not recorded
+    cross_school = "cross_school"  # a mentor of another school outside teacher–teacher
     same_person = "same_person"
     dates = "dates"
     # Warnings the curator may confirm
@@ -73,11 +77,11 @@ async def _lock_people(session: AsyncSession, person_ids: list[int]) -> None:
 
 
 async def _members_of_school(
-    session: AsyncSession, school_id: int, role: Role, ids: list[int]
+    session: AsyncSession, school_ids: set[int], role: Role, ids: list[int]
 ) -> dict[int, MembershipStatus]:
     rows = await session.execute(
         select(Membership.person_id, Membership.status).where(
-            Membership.organization_id == school_id,
+            Membership.organization_id.in_(school_ids),
             Membership.role == role,
             Membership.status.in_([MembershipStatus.active, MembershipStatus.awaiting_guardian]),
             Membership.person_id.in_(ids),
@@ -107,6 +111,25 @@ async def mentor_loads(session: AsyncSession, mentor_ids: list[int]) -> dict[int
     return {person_id: loads.get(person_id, 0) for person_id in mentor_ids}
 
 
+async def _teacher_pair(session: AsyncSession, proposal: Proposal, mentees: set[int]) -> bool:
+    """Pairs across schools are for teacher–teacher mentoring only."""
+    form = await session.get(CatalogueEntry, proposal.form_id)
+    categories = set(
+        (
+            await session.scalars(
+                select(MenteeProfile.category).where(MenteeProfile.person_id.in_(mentees))
+            )
+        ).all()
+    )
+    teachers = {MenteeCategory.young_teacher.value, MenteeCategory.teacher.value}
+    return (
+        form is not None
+        and form.code == TEACHER_TEACHER
+        and bool(categories)
+        and categories <= teachers
+    )
+
+
 async def check(session: AsyncSession, proposal: Proposal) -> Refused | None:
     problems: list[Problem] = []
     details: dict[str, list[int]] = {}
@@ -121,8 +144,15 @@ async def check(session: AsyncSession, proposal: Proposal) -> Refused | None:
         problems.append(Problem.same_person)
     if proposal.planned_end_on <= proposal.starts_on:
         problems.append(Problem.dates)
-    mentor_found = await _members_of_school(session, proposal.school_id, Role.mentor, list(mentors))
-    mentee_found = await _members_of_school(session, proposal.school_id, Role.mentee, list(mentees))
+    own = {proposal.school_id}
+    mentee_found = await _members_of_school(session, own, Role.mentee, list(mentees))
+    mentor_found = await _members_of_school(session, own, Role.mentor, list(mentors))
+    if set(mentor_found) != mentors:
+        # Mentors of other schools of the municipality, where its coordinator allows it.
+        wider = await schools_for_pairs(session, proposal.school_id)
+        mentor_found = await _members_of_school(session, wider, Role.mentor, list(mentors))
+        if set(mentor_found) == mentors and not await _teacher_pair(session, proposal, mentees):
+            problems.append(Problem.cross_school)
     if set(mentor_found) != mentors or set(mentee_found) != mentees:
         problems.append(Problem.not_in_school)
     if MembershipStatus.awaiting_guardian in {*mentor_found.values(), *mentee_found.values()}:
@@ -215,7 +245,11 @@ async def respond(
     """Record a member's answer; the programme becomes active when everyone accepted and
     declined as soon as anyone declines. None if the person is not asked (any more)."""
     programme = await session.get(
-        Programme, programme_id, with_for_update=session.bind.dialect.name != "sqlite"
+        Programme,
+        programme_id,
+        with_for_update=session.bind.dialect.name != "sqlite",
+        # The row may be loaded already in this update; take the locked, current values.
+        populate_existing=True,
     )
     member = await session.get(ProgrammeMember, (programme_id, person_id))
     if (

@@ -216,10 +216,10 @@ async def test_pairs_lists_for_each_role(harness, school, clock):
     await curator.send("/pairs")
     assert curator.last.text.startswith("Pairs and groups of the school — all: 1")
     assert "mentors: Петров Иван; mentees: Кузнецова Анна" in curator.last.text
-    await curator.click(curator.last, text="active")
-    assert curator.last.text.startswith("Pairs and groups of the school — active: 0")
-    await curator.click(curator.last, text="• active")  # again: nothing to redraw, no error
-    assert curator.last.text.startswith("Pairs and groups of the school — active: 0")
+    await curator.click(curator.last, text="in progress")
+    assert curator.last.text.startswith("Pairs and groups of the school — in progress: 0")
+    await curator.click(curator.last, text="• in progress")  # again: nothing to redraw, no error
+    assert curator.last.text.startswith("Pairs and groups of the school — in progress: 0")
 
     mentor = harness.client.user(MENTOR)
     await english(mentor)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from handlers.programme_common import ProgrammeAction, ProgrammeOpen
 from storage.catalogue import EntryKind, entries
 from storage.models import PlanItem, Programme, ProgrammeComment
 from storage.models.enums import MembershipStatus, Role
+from storage.models.orgs import Membership
 from storage.programme_content import close_programme
 from storage.programmes import Problem, Proposal, form_programme, respond
 from tests.support.seed import add_person, build_tree
@@ -300,7 +301,6 @@ async def test_a_mentee_awaiting_the_guardians_consent_cannot_comment(harness, d
         Role.mentee,
         tree.school_id,
         now,
-        status=MembershipStatus.awaiting_guardian,
     )
     async with database.transaction() as s:
         form_id = (await entries(s, tree.municipality_id, EntryKind.form))[0].id
@@ -316,6 +316,13 @@ async def test_a_mentee_awaiting_the_guardians_consent_cannot_comment(harness, d
         programme = await form_programme(s, proposal, mentor_id, now)
         for person in (mentor_id, minor_id):
             await respond(s, programme.id, person, True, now)
+        # A minor joins pairs only once consent is recorded, but returns to awaiting it when a
+        # curator re-activates them without a recorded consent (storage/people_admin.py).
+        await s.execute(
+            update(Membership)
+            .where(Membership.person_id == minor_id)
+            .values(status=MembershipStatus.awaiting_guardian)
+        )
 
     minor = await english(harness, 22)
     await minor.send("/programme")

@@ -170,3 +170,33 @@ async def test_a_minor_awaiting_the_guardian_joins_no_programme(database, clock,
                 s, proposal(tree, form, [p["mentor"]], [minor]), p["curator"], clock.now()
             )
     assert refused.value.problems == [Problem.awaiting_guardian]
+
+
+async def test_a_mentor_of_another_school_only_where_allowed_and_only_teacher_teacher(
+    database, clock, school
+):
+    from storage.cross_school import set_cross_school
+
+    tree, p, teacher_form = school
+    async with database.reading() as s:
+        pupil_form = (await entries(s, tree.municipality_id, EntryKind.form))[2].id
+    neighbour = proposal(tree, teacher_form, [p["stranger"]], [p["mentee"]])
+    with pytest.raises(Refused) as refused:
+        async with database.transaction() as s:
+            await form_programme(s, neighbour, p["curator"], clock.now())
+    assert refused.value.problems == [Problem.not_in_school]
+
+    async with database.transaction() as s:
+        await set_cross_school(s, tree.municipality_id, True, p["curator"], clock.now())
+    with pytest.raises(Refused) as refused:
+        async with database.transaction() as s:
+            await form_programme(
+                s,
+                proposal(tree, pupil_form, [p["stranger"]], [p["mentee"]]),
+                p["curator"],
+                clock.now(),
+            )
+    assert refused.value.problems == [Problem.cross_school]
+    async with database.transaction() as s:
+        formed = await form_programme(s, neighbour, p["curator"], clock.now())
+    assert formed.school_id == tree.school_id

@@ -164,7 +164,8 @@ async def button_pressed(query: CallbackQuery, callback_data: FormAct, state: FS
         await query.answer(_("This button is no longer active."))
         return
     if action == "pick":
-        if answers.get(field.key) not in (None, callback_data.value):
+        previous = answers.get(field.key, data.get("replaced", {}).get(field.key))
+        if previous not in (None, callback_data.value):
             # Another choice may change which questions apply and their bounds: ask those again.
             for dependent in form.fields:
                 if dependent.when is not None:
@@ -243,7 +244,8 @@ async def summary_pressed(
             return
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
-        data["answers"].pop(callback_data.key, None)
+        # Kept aside: choosing another value must still clear the answers that depended on it.
+        data["replaced"] = {callback_data.key: data["answers"].pop(callback_data.key, None)}
         data.update(key=callback_data.key, editing=True)
         await state.set_data(data)
         await state.set_state(Filling.answering)

@@ -8,7 +8,6 @@ from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -24,11 +23,13 @@ from bot.commands import set_personal_commands
 from bot.config import Settings
 from handlers.forms.engine import register_form, start_form
 from handlers.labels import role_title
+from handlers.notify import tell
 from handlers.registration.forms import FORM_BY_ROLE
 from storage.invitations import InvitationProblem, check_invitation
 from storage.memberships import find_membership
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Organization
+from storage.people import find_person
 from storage.registration import (
     CONSENT_VERSION,
     InvitationTaken,
@@ -224,23 +225,22 @@ async def registration_submitted(
     await message.answer(text)
     refreshed = await load_actor(session, actor.telegram_id, settings.admin_ids, clock.now())
     await set_personal_commands(bot, i18n, refreshed)
-    await _tell_inviter(
-        bot, registered.invitation.created_by_telegram_id, answers["full_name"], role, context
+    inviter_id = registered.invitation.created_by_telegram_id
+    if inviter_id <= 0:
+        return  # the inviter has erased their data
+    inviter = await find_person(session, inviter_id)
+    # In the inviter's language, not the newcomer's.
+    recipient = [(inviter.id if inviter else 0, inviter_id, inviter.locale if inviter else None)]
+    await tell(
+        bot,
+        i18n,
+        recipient,
+        lambda: _("{name} has registered with your invitation as {role} of «{org}».").format(
+            name=escape(answers["full_name"]),
+            role=role_title(role),
+            org=escape(context["org_name"]),
+        ),
     )
-
-
-async def _tell_inviter(
-    bot: Bot, inviter_id: int, name: str, role: Role, context: dict[str, Any]
-) -> None:
-    try:
-        await bot.send_message(
-            inviter_id,
-            _("{name} has registered with your invitation as {role} of «{org}».").format(
-                name=escape(name), role=role_title(role), org=escape(context["org_name"])
-            ),
-        )
-    except TelegramAPIError as exc:
-        log.info("inviter %s not told about a registration: %s", inviter_id, exc)
 
 
 for _form in FORM_BY_ROLE.values():
