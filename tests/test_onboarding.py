@@ -277,3 +277,48 @@ async def test_a_one_use_link_taken_by_someone_else_meanwhile(harness, clock):
     second_person = await person_by_telegram(harness.app.database, 44)
     async with harness.app.database.reading() as s:
         assert await s.get(MenteeProfile, second_person.id) is None, "nothing half-written"
+
+
+async def test_changing_the_category_from_the_summary_asks_the_dependent_fields_again(
+    harness, clock
+):
+    tree = await build_tree(harness.app.database, clock.now())
+    await add_person(
+        harness.app.database, 20, "Куратор Ольга", Role.curator, tree.school_id, clock.now()
+    )
+    curator = harness.client.user(20)
+    await english(curator)
+    code = await invite(curator, "Invite a mentee", None)
+    student = harness.client.user(45)
+    await english(student)
+    await student.send(f"/start {code}")
+    await student.click(student.last, text="✔ I agree")
+    await student.send("Смирнов Артём")
+    await student.click(student.last, text="a student")
+    await student.send("3")
+    await student.send(str(clock.now().year - 9))
+    await student.send("читать быстрее")
+    await student.click(student.last, text="▫️ Learning particular subjects")
+    await student.click(student.last, text="Done ✔")
+    await student.click(student.last, text="Skip ▶")
+    await student.click(student.last, text="Done ✔")
+    assert student.last.text.startswith("Please check:")
+    await student.click(student.last, text="✎ Change")
+    await student.click(student.last, text="Category")
+    await student.click(student.last, text="a teacher")
+    # The year of birth of a pupil does not fit a teacher: it is asked again, not kept.
+    assert "Your year of birth?" in student.last.text
+    await student.send("1990")
+    await student.send("12")
+    await student.click(student.last, text="Done ✔")
+    assert student.last.text.startswith("Please check:")
+    assert (
+        "Grade" not in student.last.text and "Learning particular subjects" not in student.last.text
+    )
+    await student.click(student.last, text="✔ All correct")
+    person = await person_by_telegram(harness.app.database, 45)
+    async with harness.app.database.reading() as s:
+        profile = await s.get(MenteeProfile, person.id)
+        membership = await s.scalar(select(Membership).where(Membership.person_id == person.id))
+    assert (profile.category, profile.birth_year, profile.grade) == ("teacher", 1990, None)
+    assert membership.status == MembershipStatus.active

@@ -274,3 +274,29 @@ async def test_the_school_list_filters_by_form(harness, school, clock):
         harness.tg.requests_for("answerCallbackQuery")[-1][1]["text"]
         == "This button is no longer active."
     )
+
+
+async def test_a_member_deactivated_meanwhile_cannot_accept(harness, school):
+    from sqlalchemy import update
+
+    from storage.models import Membership
+
+    curator, mentee = harness.client.user(CURATOR), harness.client.user(MENTEE)
+    await english(curator)
+    await english(mentee)
+    await form_pair(harness, curator, "Кузнецова Анна", "1. Петров Иван")
+    await curator.click(curator.last, text="✔ Form and send")
+    async with harness.app.database.transaction() as s:
+        person = await s.scalar(select(Person.id).where(Person.telegram_id == MENTEE))
+        await s.execute(
+            update(Membership).where(Membership.person_id == person).values(status="deactivated")
+        )
+    await mentee.click(mentee.last, text="✔ Accept")
+    assert (
+        harness.tg.requests_for("answerCallbackQuery")[-1][1]["text"]
+        == "This button is no longer active."
+    )
+    async with harness.app.database.reading() as s:
+        assert (
+            await s.scalar(select(ProgrammeMember).where(ProgrammeMember.person_id == person))
+        ).response == "pending"

@@ -200,3 +200,19 @@ async def test_a_mentor_of_another_school_only_where_allowed_and_only_teacher_te
     async with database.transaction() as s:
         formed = await form_programme(s, neighbour, p["curator"], clock.now())
     assert formed.school_id == tree.school_id
+
+
+async def test_erasing_a_member_declines_the_proposals_waiting_for_them(database, clock, school):
+    from storage.privacy import erase_person
+
+    tree, p, form = school
+    async with database.transaction() as s:
+        programme = await form_programme(
+            s, proposal(tree, form, [p["mentor"]], [p["mentee"]]), p["curator"], clock.now()
+        )
+    async with database.transaction() as s:
+        await erase_person(s, p["mentee"], clock.now())
+    async with database.reading() as s:
+        assert (await s.get(Programme, programme.id)).status == "declined"
+        member = await s.get(ProgrammeMember, (programme.id, p["mentee"]))
+    assert member.response == "declined"
