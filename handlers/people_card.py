@@ -120,6 +120,8 @@ async def render_card(
         rows.append([button(_("✍ Record guardian's consent"), GuardianConsent(**ids))])
     for m in person.memberships:
         role = role_title(m.role)
+        if m.role not in (Role.mentor, Role.mentee):
+            continue  # curators are appointed and removed by the coordinator, not by a peer
         if m.status == MembershipStatus.deactivated:
             if person.person.erased_at is not None:
                 continue  # someone who erased their data comes back only through an invitation

@@ -121,10 +121,13 @@ async def status_change_asked(
         await query.answer(_("This person is not in your school."), show_alert=True)
         return
     wanted = callback_data.status
+    if membership.role not in (Role.mentor, Role.mentee):
+        # Curators are appointed and removed by the coordinator, not by a fellow curator.
+        await query.answer(
+            _("Curators are appointed and removed by the coordinator."), show_alert=True
+        )
+        return
     if wanted == MembershipStatus.deactivated:
-        if membership.role == Role.curator and person_id == actor.person_id:
-            await query.answer(_("You cannot deactivate your own curator role."), show_alert=True)
-            return
         if not callback_data.confirmed:
             await query.answer()
             text = _(

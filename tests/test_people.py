@@ -146,23 +146,29 @@ async def test_deactivate_and_activate(harness, clock):
     assert await memberships(harness, ids["student"]) == {tree.school_id: "awaiting_guardian"}
 
 
-async def test_a_curator_cannot_deactivate_their_own_curator_role(harness, clock):
+async def test_curator_roles_are_not_switched_by_curators(harness, clock):
     tree, ids, curator = await school_with_people(harness, clock)
+    peer = await add_person(
+        harness.app.database, 77, "Яковлева Нина", Role.curator, tree.school_id, clock.now()
+    )
     await curator.send("/people")
     await curator.click(curator.last, text="1. Абрамова Ольга")
     assert not [b for b in curator.last.buttons if b.startswith("Deactivate")]
-    async with harness.app.database.reading() as s:
-        own = await s.scalar(select(Membership.id).where(Membership.person_id == ids["curator"]))
-    forged = StatusChange(
-        school_id=tree.school_id,
-        person_id=ids["curator"],
-        membership_id=own,
-        status=MembershipStatus.deactivated,
-        confirmed=True,
-    )
-    await curator.press(curator.last, data=forged.pack())
-    assert last_alert(harness) == "You cannot deactivate your own curator role."
-    assert await memberships(harness, ids["curator"]) == {tree.school_id: "active"}
+    for person_id in (ids["curator"], peer):
+        async with harness.app.database.reading() as s:
+            membership = await s.scalar(
+                select(Membership.id).where(Membership.person_id == person_id)
+            )
+        forged = StatusChange(
+            school_id=tree.school_id,
+            person_id=person_id,
+            membership_id=membership,
+            status=MembershipStatus.deactivated,
+            confirmed=True,
+        )
+        await curator.press(curator.last, data=forged.pack())
+        assert last_alert(harness) == "Curators are appointed and removed by the coordinator."
+        assert await memberships(harness, person_id) == {tree.school_id: "active"}
 
 
 async def test_correct_a_field_with_a_bad_then_a_good_value(harness, clock):
