@@ -135,6 +135,8 @@ async def step_pressed(
         "mentee_done": Pairing.mentees,
         "mentor": Pairing.mentors,
         "mentor_done": Pairing.mentors,
+        "mentee_page": Pairing.mentees,
+        "mentor_page": Pairing.mentors,
         "all_mentors": Pairing.mentors,
         "form": Pairing.form,
         "model": Pairing.role_model,
@@ -158,6 +160,8 @@ async def step_pressed(
     elif action == "shape":
         await state.update_data(group=bool(value))
         await _ask_mentees(message, state, session)
+    elif action in ("mentee_page", "mentor_page"):
+        await _page_turned(message, state, session, data, action.removesuffix("_page"), value)
     elif action in ("mentee", "mentor"):
         await _person_picked(message, state, session, data, action, value, actor, clock)
     elif action == "mentee_done":
@@ -188,20 +192,37 @@ async def step_pressed(
         )
 
 
+def _schools(data: dict, role: Role) -> set[int]:
+    """Mentees come from the curator's school; mentors also from the municipality's other
+    schools when its coordinator allows it (set by the mentor step)."""
+    if role == Role.mentee:
+        return {data["school_id"]}
+    return set(data.get("mentor_schools") or [data["school_id"]])
+
+
+async def _page_turned(message, state, session, data, action, page) -> None:
+    role = Role.mentee if action == "mentee" else Role.mentor
+    key = "mentees" if role == Role.mentee else "mentors"
+    people = await school_people(session, _schools(data, role), role)
+    await state.update_data(**{f"{key}_page": page})
+    await message.edit_reply_markup(
+        reply_markup=people_keyboard(people, action, data[key], multiple=data["group"], page=page)
+    )
+
+
 async def _person_picked(message, state, session, data, action, value, actor, clock) -> None:
     role = Role.mentee if action == "mentee" else Role.mentor
     key = "mentees" if role == Role.mentee else "mentors"
-    school_ids = {data["school_id"]} | set(data.get("mentor_schools", []))
-    allowed = {p.person_id for p in await school_people(session, school_ids, role)}
-    if value not in allowed:
+    people = await school_people(session, _schools(data, role), role)
+    if value not in {p.person_id for p in people}:
         await message.answer(_("This person is not in your school."))
         return
     if data["group"]:
         chosen = [v for v in data[key] if v != value] if value in data[key] else [*data[key], value]
         await state.update_data(**{key: chosen})
-        people = await school_people(session, school_ids, role)
+        page = data.get(f"{key}_page", 0)
         await message.edit_reply_markup(
-            reply_markup=people_keyboard(people, action, chosen, multiple=True)
+            reply_markup=people_keyboard(people, action, chosen, multiple=True, page=page)
         )
         return
     await state.update_data(**{key: [value]})

@@ -14,7 +14,7 @@ from handlers.cancel import cancel_button
 from storage.catalogue import Entry
 from storage.pairing import Candidate
 
-LIST_LIMIT = 40  # Telegram keeps keyboards usable up to a few dozen buttons
+PEOPLE_PAGE = 20  # a keyboard stays usable on a phone; more are reached with ◀ ▶
 
 
 class PairStep(CallbackData, prefix="pr_s"):
@@ -37,16 +37,32 @@ def keyboard(
 
 
 def people_keyboard(
-    people: list[Candidate], action: str, selected: Iterable[int] = (), *, multiple: bool = False
+    people: list[Candidate],
+    action: str,
+    selected: Iterable[int] = (),
+    *,
+    multiple: bool = False,
+    page: int = 0,
 ) -> InlineKeyboardMarkup:
     chosen = set(selected)
+    pages = max(1, -(-len(people) // PEOPLE_PAGE))
+    page = min(max(page, 0), pages - 1)
     buttons = []
-    for person in people[:LIST_LIMIT]:
+    for person in people[page * PEOPLE_PAGE : (page + 1) * PEOPLE_PAGE]:
         mark = ("✅ " if person.person_id in chosen else "▫️ ") if multiple else ""
         buttons.append((f"{mark}{person.name}", PairStep(action=action, value=person.person_id)))
+    turns = []
+    if page > 0:
+        turns.append(("◀", PairStep(action=f"{action}_page", value=page - 1)))
+    if page < pages - 1:
+        turns.append((f"▶ {page + 2}/{pages}", PairStep(action=f"{action}_page", value=page + 1)))
     if multiple:
         buttons.append((_("Done ✔"), PairStep(action=f"{action}_done")))
-    return keyboard(buttons)
+    markup = keyboard(buttons)
+    if turns:
+        row = [InlineKeyboardButton(text=t, callback_data=d.pack()) for t, d in turns]
+        markup.inline_keyboard.insert(len(markup.inline_keyboard) - 1, row)
+    return markup
 
 
 def entries_keyboard(items: list[Entry], action: str, *, skippable: bool) -> InlineKeyboardMarkup:

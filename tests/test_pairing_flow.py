@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
 from handlers.pairing_view import PairStep
@@ -300,3 +301,36 @@ async def test_a_member_deactivated_meanwhile_cannot_accept(harness, school):
         assert (
             await s.scalar(select(ProgrammeMember).where(ProgrammeMember.person_id == person))
         ).response == "pending"
+
+
+async def test_long_lists_of_people_are_paged(harness, school, clock):
+    for n in range(25):
+        await add_person(
+            harness.app.database,
+            1000 + n,
+            f"Ученица {n:02d}",
+            Role.mentee,
+            school.school_id,
+            clock.now(),
+        )
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Group")
+    chooser = curator.last
+    names = [b for b in chooser.buttons if b.startswith("▫️")]
+    assert len(names) == 20 and "▶ 2/2" in chooser.buttons
+    await curator.click(chooser, text="▶ 2/2")
+    chooser = harness.tg.message(CURATOR, chooser.message_id)
+    assert "◀" in chooser.buttons and "▫️ Ученица 24" in chooser.buttons
+    await curator.click(chooser, text="▫️ Ученица 24")
+    chooser = harness.tg.message(CURATOR, chooser.message_id)
+    assert "✅ Ученица 24" in chooser.buttons, "the page stays where the curator is"
+    await curator.click(chooser, text="◀")
+    await curator.click(chooser, text="▫️ Орлова Вера")
+    await curator.click(chooser, text="Done ✔")
+    assert curator.last.text == "Choose the mentors:"
+    data = await harness.app.dispatcher.storage.get_data(
+        StorageKey(bot_id=harness.bot.id, chat_id=CURATOR, user_id=CURATOR, destiny="default")
+    )
+    assert len(data["mentees"]) == 2
