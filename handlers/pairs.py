@@ -40,6 +40,17 @@ def status_title(status: str) -> str:
     }[status]
 
 
+NAMES_SHOWN = 3  # a group of 25 pupils would not fit a Telegram message name by name
+OWN_ROWS = 20
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    if len(names) > NAMES_SHOWN:
+        shown += " " + _("…and {count} more").format(count=len(names) - NAMES_SHOWN)
+    return shown
+
+
 def row_text(number: int, row: Row) -> str:
     kind = _("group") if row.is_group else _("pair")
     return _(
@@ -49,8 +60,8 @@ def row_text(number: int, row: Row) -> str:
         kind=kind,
         form=escape(row.form),
         status=status_title(row.status),
-        mentors=escape(", ".join(row.mentors)),
-        mentees=escape(", ".join(row.mentees)),
+        mentors=escape(_names(row.mentors)),
+        mentees=escape(_names(row.mentees)),
         start=row.starts_on.strftime("%d.%m.%Y"),
         end=row.planned_end_on.strftime("%d.%m.%Y"),
     )
@@ -63,11 +74,13 @@ async def pairs_requested(message: Message, session: AsyncSession, actor: Actor)
     if actor.has_role(Role.coordinator):
         await message.answer(await _counts_text(session, actor))
     if actor.has_role(Role.mentor, Role.mentee):
-        rows, _total = await programme_rows(session, person_id=actor.person_id, limit=50)
+        rows, total = await programme_rows(session, person_id=actor.person_id, limit=OWN_ROWS)
         lines = (
             [_("Your pairs and groups:")] if rows else [_("You are not in any pair or group yet.")]
         )
         lines += [row_text(n, r) for n, r in enumerate(rows, 1)]
+        if total > len(rows):
+            lines.append(_("…and {count} more").format(count=total - len(rows)))
         await message.answer("\n".join(lines))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from handlers.pairing_view import PairStep
 from storage.models import Person, Programme, ProgrammeMember
 from storage.models.enums import MembershipStatus, Role
+from storage.programmes import Problem
 from tests.support.seed import add_person, build_tree
 
 CURATOR, MENTOR, MENTOR2, MENTEE, MENTEE2, STUDENT = 20, 31, 32, 41, 42, 43
@@ -334,3 +335,36 @@ async def test_long_lists_of_people_are_paged(harness, school, clock):
         StorageKey(bot_id=harness.bot.id, chat_id=CURATOR, user_id=CURATOR, destiny="default")
     )
     assert len(data["mentees"]) == 2
+
+
+async def test_a_big_group_is_listed_in_one_short_line(harness, school, clock):
+    from datetime import date
+
+    from storage.catalogue import EntryKind, entries
+    from storage.programmes import Proposal, form_programme
+
+    db = harness.app.database
+    pupils = [
+        await add_person(
+            db, 2000 + n, f"Ученик {n:02d}", Role.mentee, school.school_id, clock.now()
+        )
+        for n in range(25)
+    ]
+    async with db.transaction() as s:
+        form = (await entries(s, school.municipality_id, EntryKind.form))[2]
+        mentor = await s.scalar(select(Person.id).where(Person.telegram_id == MENTOR))
+        proposal = Proposal(
+            school_id=school.school_id,
+            mentor_ids=[mentor],
+            mentee_ids=pupils,
+            form_id=form.id,
+            starts_on=date(2026, 12, 1),
+            planned_end_on=date(2027, 5, 1),
+            goals="Олимпиада",
+            is_group=True,
+        )
+        await form_programme(s, proposal, mentor, clock.now(), confirmed=frozenset(Problem))
+    pupil = harness.client.user(2000)
+    await english(pupil)
+    await pupil.send("/pairs")
+    assert "mentees: Ученик 00, Ученик 01, Ученик 02 …and 22 more" in pupil.last.text
