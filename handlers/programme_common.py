@@ -21,6 +21,7 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
 from handlers.forms.fields import FieldError, Parser
+from storage.cross_school import schools_for_pairs
 from storage.models.enums import MembershipStatus, Role
 from storage.models.programmes import Programme, ProgrammeMember
 from storage.orgs import effective_timezone
@@ -95,11 +96,22 @@ async def programme_access(session: AsyncSession, actor: Actor, programme_id: in
     if programme is None or programme.status not in SHOWN_STATUSES:
         return None
     member = await session.get(ProgrammeMember, (programme_id, actor.person_id))
-    role = member.role if member is not None and actor.has_role(Role(member.role)) else None
+    role = None
+    if member is not None:
+        # The role must be held in the programme's school (a mentor also in a school of the
+        # municipality when pairs across schools are allowed), not merely somewhere.
+        schools = {programme.school_id}
+        if member.role == Role.mentor:
+            schools = await schools_for_pairs(session, programme.school_id) or schools
+        if actor.org_ids(Role(member.role)) & schools:
+            role = member.role
     curator = programme.school_id in actor.org_ids(Role.curator)
     if role is None and not curator:
         return None
-    silent = any(g.status == MembershipStatus.awaiting_guardian for g in actor.grants)
+    silent = any(
+        g.status == MembershipStatus.awaiting_guardian and g.organization_id == programme.school_id
+        for g in actor.grants
+    )
     return Access(programme, role, curator, silent)
 
 

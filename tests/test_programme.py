@@ -335,3 +335,41 @@ async def test_a_mentee_awaiting_the_guardians_consent_cannot_comment(harness, d
     assert alert(harness) == "This button is no longer active. Send /help to start again."
     async with database.reading() as s:
         assert await s.scalar(select(func.count()).select_from(ProgrammeComment)) == 0
+
+
+async def test_a_member_counts_only_with_the_role_in_the_programmes_school(database, clock):
+    from bot.actor import load_actor
+    from handlers.programme_common import programme_access
+    from tests.support.seed import add_role
+
+    now = clock.now()
+    tree = await build_tree(database, now)
+    mentor_id = await add_person(database, 61, "Петров Иван", Role.mentor, tree.school_id, now)
+    mentee_id = await add_person(database, 62, "Кузнецова Анна", Role.mentee, tree.school_id, now)
+    async with database.transaction() as s:
+        form_id = (await entries(s, tree.municipality_id, EntryKind.form))[0].id
+        proposal = Proposal(
+            school_id=tree.school_id,
+            mentor_ids=[mentor_id],
+            mentee_ids=[mentee_id],
+            form_id=form_id,
+            starts_on=date(2026, 9, 1),
+            planned_end_on=date(2027, 5, 31),
+            goals="Цели",
+        )
+        programme = await form_programme(s, proposal, mentor_id, now)
+        for person in (mentor_id, mentee_id):
+            await respond(s, programme.id, person, True, now)
+        # Deactivated in the programme's school, still a mentee in another one.
+        await s.execute(
+            update(Membership)
+            .where(Membership.person_id == mentee_id)
+            .values(status=MembershipStatus.deactivated)
+        )
+        await add_role(s, mentee_id, Role.mentee, tree.other_school_id, now)
+    async with database.reading() as s:
+        actor = await load_actor(s, 62, frozenset(), now)
+        assert await programme_access(s, actor, programme.id) is None
+        mentor = await load_actor(s, 61, frozenset(), now)
+        access = await programme_access(s, mentor, programme.id)
+    assert access is not None and access.edits
