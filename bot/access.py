@@ -1,8 +1,10 @@
 """Who may use which command, and whose objects they may touch: the rules in one place.
 
-Handlers state the command they serve with `Allowed("name")`; every object id that comes
-back in callback data is checked with the scope functions below, so a forged callback
-that carries another school's ids is refused.
+Handlers state the command they serve with `Allowed("name")`. Every object id that comes
+back in callback data is checked against the actor's scope: organisations with
+`managed_orgs` and `invite_targets` below, people and programmes by the helpers next to
+their handlers (people_common, programme_common, catalogue_common), all built on
+`Actor.org_ids`; so a forged callback carrying another school's ids is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from storage.models.enums import OrgLevel, Role
-from storage.models.orgs import Membership, Organization
+from storage.models.orgs import Organization
 from storage.orgs import descendants, managed_org_ids
 
 MANAGERS = (Role.coordinator, Role.curator)
@@ -93,22 +95,6 @@ async def managed_orgs(session: AsyncSession, actor: Actor) -> set[int] | None:
     if actor.is_admin:
         return None
     return await managed_org_ids(session, actor.person_id)
-
-
-async def can_manage_org(session: AsyncSession, actor: Actor, org_id: int) -> bool:
-    if await session.get(Organization, org_id) is None:
-        return False
-    scope = await managed_orgs(session, actor)
-    return scope is None or org_id in scope
-
-
-async def can_manage_person(session: AsyncSession, actor: Actor, person_id: int) -> bool:
-    """A manager may act on people who hold a role in an organisation they manage."""
-    scope = await managed_orgs(session, actor)
-    query = select(Membership.id).where(Membership.person_id == person_id)
-    if scope is not None:
-        query = query.where(Membership.organization_id.in_(scope))
-    return await session.scalar(query.limit(1)) is not None
 
 
 async def invite_targets(session: AsyncSession, actor: Actor, role: Role) -> list[Organization]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -104,16 +103,6 @@ class Settings(BaseSettings):
     @property
     def bot_id(self) -> int:
         return int(self.bot_token.get_secret_value().partition(":")[0])
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    def sqlite_path(self) -> Path | None:
-        if not self.is_sqlite:
-            return None
-        path = self.database_url.split(":///", 1)[1]
-        return None if path in ("", ":memory:") else Path(path)
 
 
 class SettingsError(SystemExit):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from storage.models.enums import MembershipStatus, OrgLevel, Role, SchoolKind
+from storage.models.enums import MembershipStatus, OrgLevel, Role
 
 
 def role_title(role: Role | str) -> str:
@@ -30,12 +30,3 @@ def level_title(level: OrgLevel | str) -> str:
         OrgLevel.municipality: _("municipality"),
         OrgLevel.school: _("school"),
     }[OrgLevel(level)]
-
-
-def school_kind_title(kind: SchoolKind | str) -> str:
-    return {
-        SchoolKind.school: _("school"),
-        SchoolKind.kindergarten: _("kindergarten"),
-        SchoolKind.college: _("college"),
-        SchoolKind.additional: _("institution of additional education"),
-    }[SchoolKind(kind)]

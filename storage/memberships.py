@@ -11,13 +11,6 @@ from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Membership
 
 
-async def memberships_of(session: AsyncSession, person_id: int) -> list[Membership]:
-    rows = await session.scalars(
-        select(Membership).where(Membership.person_id == person_id).order_by(Membership.id)
-    )
-    return list(rows.all())
-
-
 async def find_membership(
     session: AsyncSession, person_id: int, organization_id: int, role: Role
 ) -> Membership | None:

@@ -53,15 +53,6 @@ async def municipality_of(session: AsyncSession, school_id: int) -> int | None:
     return await session.scalar(select(Organization.parent_id).where(Organization.id == school_id))
 
 
-async def telegram_ids(session: AsyncSession, person_ids: list[int]) -> dict[int, int]:
-    rows = await session.execute(
-        select(Person.id, Person.telegram_id).where(
-            Person.id.in_(person_ids), Person.telegram_id > 0
-        )
-    )
-    return dict(rows.all())
-
-
 async def recipients(
     session: AsyncSession, person_ids: list[int]
 ) -> list[tuple[int, int, str | None]]:
