@@ -2,6 +2,7 @@
 
 from storage.models.catalogue import CatalogueEntry
 from storage.models.core import Feedback, FsmState, Person, ProcessedUpdate
+from storage.models.meetings import Meeting, MeetingAttendee, MeetingChange, MeetingPhoto
 from storage.models.orgs import Invitation, InvitationUse, Membership, Organization
 from storage.models.profiles import Consent, MenteeProfile, MentorProfile
 from storage.models.programmes import (
@@ -11,8 +12,15 @@ from storage.models.programmes import (
     ProgrammeComment,
     ProgrammeMember,
 )
+from storage.models.surveys import (
+    Campaign,
+    SurveyParticipation,
+    SurveyResponse,
+    SurveySettings,
+)
 
 __all__ = [
+    "Campaign",
     "CatalogueEntry",
     "Consent",
     "CrossSchoolPermission",
@@ -20,6 +28,10 @@ __all__ = [
     "FsmState",
     "Invitation",
     "InvitationUse",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingChange",
+    "MeetingPhoto",
     "Membership",
     "MenteeProfile",
     "MentorProfile",
@@ -30,4 +42,7 @@ __all__ = [
     "Programme",
     "ProgrammeComment",
     "ProgrammeMember",
+    "SurveyParticipation",
+    "SurveyResponse",
+    "SurveySettings",
 ]

@@ -1,0 +1,106 @@
+"""Monitoring campaigns and questionnaire answers, stored so that answers stay anonymous.
+
+Who has answered (`SurveyParticipation`, for reminders and response rates) and what was
+answered (`SurveyResponse`) are separate tables with no key between them. A response
+carries its school, role and questionnaire for aggregates, a random id (so the order of
+rows does not follow the order of participations) and no time. The only bridge is `link`,
+a keyed hash (HMAC with a secret kept outside the database) that lets the respondent
+replace their own answers until the deadline; it is cleared when the campaign closes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base
+
+
+class SurveySettings(Base):
+    """A municipality's choices for its campaigns; absent means the defaults."""
+
+    __tablename__ = "survey_settings"
+
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    window_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Deadlines of the two monitoring periods as MM-DD (20 December and 20 May by default).
+    winter_deadline: Mapped[str] = mapped_column(String(5), default="12-20")
+    spring_deadline: Mapped[str] = mapped_column(String(5), default="05-20")
+    # Aggregates are shown over at least this many respondents (never below 3).
+    min_respondents: Mapped[int] = mapped_column(Integer, default=3)
+    # mean: mean of the satisfaction items / 10 × 100; share8: share of respondents scoring ≥ 8.
+    satisfaction_formula: Mapped[str] = mapped_column(String(16), default="mean")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime]
+
+
+class Campaign(Base):
+    """One monitoring period of a municipality, inherited by every school in it."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    # The deadline's year and month, e.g. 2026-12: one campaign per period and municipality.
+    period: Mapped[str] = mapped_column(String(7))
+    opens_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)  # answers on this day still count
+    closed_at: Mapped[datetime | None]  # closed early by the coordinator
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    # Set when the campaign has ended and the response links were erased.
+    sealed_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("municipality_id", "period"),)
+
+
+class SurveyParticipation(Base):
+    """That a person has answered a questionnaire (for one pair, in one campaign); never what."""
+
+    __tablename__ = "survey_participations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # questionnaire:campaign:person:programme, "-" for an absent part: one answer per person
+    # per pair per campaign (a unique constraint over nullable columns would not hold).
+    scope_key: Mapped[str] = mapped_column(String(96), unique=True)
+    questionnaire: Mapped[str] = mapped_column(String(32))
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE")
+    )
+    school_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    submitted_at: Mapped[datetime]
+    changed_at: Mapped[datetime | None]
+    late: Mapped[bool]
+
+
+class SurveyResponse(Base):
+    """What one respondent answered, without who they are or which pair they belong to."""
+
+    __tablename__ = "survey_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, see above
+    questionnaire: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    respondent_role: Mapped[str] = mapped_column(String(16))  # mentee | mentor | curator
+    # Form of mentoring of the pair (for breakdowns); None for the curator's questionnaire.
+    form_id: Mapped[int | None] = mapped_column(ForeignKey("catalogue_entries.id"))
+    late: Mapped[bool]
+    link: Mapped[str | None] = mapped_column(String(64), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
