@@ -55,6 +55,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
         __("The personalised programme"),
         frozenset({Role.curator, Role.mentor, Role.mentee}),
     ),
+    CommandSpec("meeting", __("Log a meeting"), frozenset({Role.mentor})),
+    CommandSpec(
+        "meetings",
+        __("Meetings held"),
+        frozenset({Role.curator, Role.mentor, Role.mentee}),
+    ),
+    CommandSpec(
+        "survey",
+        __("Questionnaires to answer"),
+        frozenset({Role.curator, Role.mentor, Role.mentee}),
+    ),
+    CommandSpec("campaign", __("Monitoring campaigns"), frozenset({Role.coordinator})),
     CommandSpec("profile", __("My profile"), registered=True),
     CommandSpec("mydata", __("Everything stored about me"), registered=True),
     CommandSpec("forget", __("Erase my personal data"), registered=True),
