@@ -1,0 +1,1 @@
+"""Questionnaires as versioned data: the model here, the built-in definitions beside it."""
