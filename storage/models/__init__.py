@@ -4,6 +4,7 @@ from storage.models.catalogue import CatalogueEntry
 from storage.models.core import Feedback, FsmState, Person, ProcessedUpdate
 from storage.models.meetings import Meeting, MeetingAttendee, MeetingChange, MeetingPhoto
 from storage.models.orgs import Invitation, InvitationUse, Membership, Organization
+from storage.models.outbox import OutboxMessage
 from storage.models.profiles import Consent, MenteeProfile, MentorProfile
 from storage.models.programmes import (
     CrossSchoolPermission,
@@ -36,6 +37,7 @@ __all__ = [
     "MenteeProfile",
     "MentorProfile",
     "Organization",
+    "OutboxMessage",
     "Person",
     "PlanItem",
     "ProcessedUpdate",

@@ -22,6 +22,9 @@ class Person(Base):
     full_name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     erased_at: Mapped[datetime | None]
+    # Set when Telegram says the person blocked the bot; nothing is sent to them until they
+    # come back (a my_chat_member update clears it).
+    blocked_at: Mapped[datetime | None]
 
 
 class ProcessedUpdate(Base):
