@@ -1,0 +1,222 @@
+"""Anonymous aggregates of questionnaire answers: the only way answers are ever read back.
+
+Nothing here returns one response. Every figure is computed over at least k respondents
+(the municipality's `min_respondents`, never below 3); below k the caller gets the count
+and `enough == False`, never the numbers. The rules, for reports and screens alike:
+
+- a whole aggregate needs k respondents; each question needs k respondents who answered
+  it (an optional question answered by one person of five would be that person's answer);
+- free-text answers come as a list only when at least k respondents wrote one, in a random
+  order, and never per school, pair or form;
+- satisfaction needs k respondents who answered a satisfaction item; the formula's text
+  travels with the figure (`Satisfaction.formula_text`);
+- breakdowns (by school or form) show a group only where that group alone reaches k, and
+  suppress complementary cells: when the total is shown, the hidden groups together must
+  also reach k (or be empty), otherwise the total minus the shown groups would give the
+  hidden ones' figures. More shown groups are hidden, smallest first, until that holds;
+  the same rule runs again per question over the respondents who answered it;
+- responses carry no time, so entry and exit questionnaires (no campaign) are aggregated
+  over all time for the scope; a date range is impossible by design.
+
+Questions are matched by key across versions of a questionnaire: a version that changes a
+question's meaning must give it a new key.
+
+When to show a campaign's results is `results_ready`: after the deadline or once the
+campaign is closed. While answers still arrive or can still be changed, two looks a day
+apart would differ by one person's answers, so only response counts are shown then.
+
+API (the reports issue builds on these):
+    scope = await school_scope(session, school_id)            # or municipality_scope,
+    scope = await schools_scope(session, {id1, id2})           # with the strictest k
+    agg = await aggregate(session, questionnaire, scope, campaign_id=c.id)
+    split = await breakdown(session, questionnaire, scope, campaign_id=c.id, by="school")
+    rate = await response_rate(session, questionnaire, scope.school_ids, c)
+    summarise(questionnaire, answers, k, formula)                 # pure, for tests
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.campaigns import municipality_of, rules_for
+from storage.models.enums import MembershipStatus, Role
+from storage.models.orgs import Membership
+from storage.models.programmes import Programme, ProgrammeMember
+from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse
+from storage.orgs import descendants
+from storage.questionnaires.model import Audience, Questionnaire
+from storage.survey_aggregates_core import (
+    FORMULA_TEXTS,
+    Aggregate,
+    Breakdown,
+    Group,
+    QuestionResult,
+    ResponseRate,
+    Satisfaction,
+    Scope,
+    complementary,
+    formula_text,
+    shuffle,
+    split,
+    summarise,
+)
+
+__all__ = [
+    "FORMULA_TEXTS",
+    "Aggregate",
+    "Breakdown",
+    "Group",
+    "QuestionResult",
+    "ResponseRate",
+    "Satisfaction",
+    "Scope",
+    "aggregate",
+    "breakdown",
+    "complementary",
+    "formula_text",
+    "municipality_scope",
+    "response_rate",
+    "results_ready",
+    "school_scope",
+    "schools_scope",
+    "split",
+    "summarise",
+]
+
+
+# ---- scopes -----------------------------------------------------------------------------
+
+
+async def school_scope(session: AsyncSession, school_id: int) -> Scope:
+    return await schools_scope(session, {school_id})
+
+
+async def municipality_scope(session: AsyncSession, municipality_id: int) -> Scope:
+    below = await descendants(session, {municipality_id})
+    return await schools_scope(session, below, municipalities={municipality_id})
+
+
+async def schools_scope(
+    session: AsyncSession, school_ids: Iterable[int], municipalities: set[int] | None = None
+) -> Scope:
+    """The strictest k of the schools' municipalities; their formula if they agree, else mean."""
+    ids = frozenset(school_ids)
+    if municipalities is None:
+        municipalities = {m for s in ids if (m := await municipality_of(session, s)) is not None}
+    rules = [await rules_for(session, m) for m in sorted(municipalities)]
+    k = max((r.min_respondents for r in rules), default=3)
+    formulas = {r.satisfaction_formula for r in rules}
+    formula = formulas.pop() if len(formulas) == 1 else "mean"
+    return Scope(ids, max(k, 3), formula)
+
+
+def results_ready(campaign: Campaign, today: date) -> bool:
+    """A campaign's figures are shown once its answers can no longer change."""
+    return campaign.closed_at is not None or today > campaign.deadline
+
+
+# ---- reading answers (private: raw answers never leave this module) --------------------
+
+
+async def _rows(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    campaign_id: int | None,
+) -> list[tuple[int, int | None, dict]]:
+    if not scope.school_ids:
+        return []
+    query = select(SurveyResponse.school_id, SurveyResponse.form_id, SurveyResponse.answers).where(
+        SurveyResponse.questionnaire == questionnaire.key,
+        SurveyResponse.respondent_role == questionnaire.audience.value,
+        SurveyResponse.school_id.in_(scope.school_ids),
+        SurveyResponse.campaign_id == campaign_id
+        if campaign_id is not None
+        else SurveyResponse.campaign_id.is_(None),
+    )
+    rows = [(school, form, answers or {}) for school, form, answers in await session.execute(query)]
+    shuffle(rows)
+    return rows
+
+
+# ---- the API ----------------------------------------------------------------------------
+
+
+async def aggregate(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    *,
+    campaign_id: int | None,
+) -> Aggregate:
+    """Answers of the questionnaire's audience in the scope's schools, in one campaign
+    (campaign_id None: entry and exit questionnaires, which belong to no campaign)."""
+    rows = await _rows(session, questionnaire, scope, campaign_id)
+    return summarise(questionnaire, [answers for *_, answers in rows], scope.k, scope.formula)
+
+
+async def breakdown(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    *,
+    campaign_id: int | None,
+    by: Literal["school", "form"] = "school",
+) -> Breakdown:
+    """The total plus one group per school (or form) of the scope that has answers; a school
+    without answers is simply absent. Free text appears in the total only."""
+    grouped: dict[Any, list[dict]] = {}
+    for school, form, answers in await _rows(session, questionnaire, scope, campaign_id):
+        grouped.setdefault(school if by == "school" else form, []).append(answers)
+    return split(questionnaire, grouped, scope.k, scope.formula)
+
+
+async def response_rate(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    school_ids: Iterable[int],
+    campaign: Campaign,
+) -> ResponseRate:
+    """Who has answered the questionnaire in the campaign, against who was expected to:
+    mentees or mentors, one answer per pair or group that ran during the campaign's window
+    (accepted members of programmes active then); curators, one answer each (active)."""
+    ids = list(school_ids)
+    answered = await session.scalar(
+        select(func.count())
+        .select_from(SurveyParticipation)
+        .where(
+            SurveyParticipation.campaign_id == campaign.id,
+            SurveyParticipation.questionnaire == questionnaire.key,
+            SurveyParticipation.school_id.in_(ids),
+        )
+    )
+    if questionnaire.audience == Audience.curator:
+        expected = await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.organization_id.in_(ids),
+                Membership.role == Role.curator.value,
+                Membership.status == MembershipStatus.active.value,
+            )
+        )
+    else:
+        expected = await session.scalar(
+            select(func.count())
+            .select_from(ProgrammeMember)
+            .join(Programme, Programme.id == ProgrammeMember.programme_id)
+            .where(
+                Programme.school_id.in_(ids),
+                Programme.status.in_(("active", "closed")),
+                Programme.starts_on <= campaign.deadline,
+                or_(Programme.ended_on.is_(None), Programme.ended_on >= campaign.opens_on),
+                ProgrammeMember.role == questionnaire.audience.value,
+                ProgrammeMember.response == "accepted",
+            )
+        )
+    return ResponseRate(int(answered or 0), int(expected or 0))
