@@ -67,6 +67,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         frozenset({Role.curator, Role.mentor, Role.mentee}),
     ),
     CommandSpec("campaign", __("Monitoring campaigns"), frozenset({Role.coordinator})),
+    CommandSpec(
+        "outbox",
+        __("Delivery of reminders and announcements"),
+        frozenset({Role.coordinator}),
+        admin=True,
+    ),
     CommandSpec("profile", __("My profile"), registered=True),
     CommandSpec("mydata", __("Everything stored about me"), registered=True),
     CommandSpec("forget", __("Erase my personal data"), registered=True),

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # Upper bound for letting in-flight handlers finish after SIGTERM.
     shutdown_timeout: float = Field(default=20.0, gt=0)
     tick_seconds: float = Field(default=30.0, gt=0)
+    # Outbox messages per second overall; Telegram allows about 30 (one per chat per second).
+    send_rate: float = Field(default=25.0, gt=0, le=30)
     log_level: str = "INFO"
 
     @field_validator("bot_token")

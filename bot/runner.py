@@ -12,6 +12,7 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.factory import App, build_app, build_bot
 from scheduler.maintenance import run_maintenance
+from scheduler.outbox_sender import OutboxSender
 from scheduler.ticker import Ticker
 from storage.db import Database
 from storage.migrate import upgrade_to_head
@@ -50,6 +51,14 @@ async def run_polling(settings: Settings) -> None:
     bot = build_bot(settings)
     ticker = build_ticker(app, settings)
     dispatcher = app.dispatcher
+    sender = OutboxSender(
+        database,
+        bot,
+        app.i18n,
+        dispatcher["clock"],
+        settings.send_rate,
+        settings.default_locale,
+    )
 
     async def on_startup(bot: Bot) -> None:
         try:
@@ -57,6 +66,7 @@ async def run_polling(settings: Settings) -> None:
         except TelegramAPIError as exc:
             log.warning("could not set the command menu: %s", exc)
         ticker.start()
+        sender.start()
 
     async def on_shutdown() -> None:
         log.info("stopping: waiting for %s update(s) in flight", app.inflight.count)
@@ -67,6 +77,9 @@ async def run_polling(settings: Settings) -> None:
                 settings.shutdown_timeout,
             )
         ticker.stop()
+        # The message in flight finishes and its outcome is recorded; the rest wait in the
+        # outbox for the next start.
+        await sender.stop()
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)

@@ -26,6 +26,7 @@ COMMANDS = (
     "pair",
     "pairs",
     "programme",
+    "outbox",
 )
 PERSONAL = {"profile", "mydata", "forget"}
 # Which of the commands each kind of person may use.
@@ -34,8 +35,8 @@ MATRIX = {
     "mentor": PERSONAL | {"pairs", "programme"},
     "mentee": PERSONAL | {"pairs", "programme"},
     "curator": PERSONAL | {"invite", "people", "pair", "pairs", "programme"},
-    "coordinator": PERSONAL | {"orgs", "invite", "catalogue", "pairs"},
-    "admin": {"orgs", "invite"},
+    "coordinator": PERSONAL | {"orgs", "invite", "catalogue", "pairs", "outbox"},
+    "admin": {"orgs", "invite", "outbox"},
 }
 IDS = {
     "stranger": 90,

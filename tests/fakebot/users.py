@@ -154,16 +154,21 @@ class FakeUser:
 
     def _member_update(self, old: str, new: str) -> dict[str, Any]:
         bot = self.tg.bot_user()
+
+        def member(status: str) -> dict[str, Any]:
+            # Telegram sends until_date 0 ("forever") with every "kicked" member.
+            return {
+                "user": bot,
+                "status": status,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
+
         change = {
             "chat": self.as_chat(),
             "from": self.as_user(),
             "date": self.tg.now(),
-            "old_chat_member": {"user": bot, "status": old},
-            "new_chat_member": {
-                "user": bot,
-                "status": new,
-                **({"until_date": 0} if new == "kicked" else {}),
-            },
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
         }
         return self.tg.inject_update({"my_chat_member": change})
 
