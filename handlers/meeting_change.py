@@ -22,7 +22,8 @@ from handlers.meeting_save import problem_text
 from handlers.meeting_summary import show_next
 from handlers.programme_common import button, programme_access, school_today, show_date
 from handlers.screens import replace_screen
-from storage.meetings import MeetingError, delete_meeting, editable_until
+from storage.meetings import MeetingError
+from storage.meetings_edit import delete_meeting, editable_until
 from storage.meetings_read import may_see
 from storage.models.enums import Role
 from storage.models.meetings import Meeting, MeetingAttendee, MeetingPhoto

@@ -21,8 +21,9 @@ from bot.clock import Clock
 from handlers.meeting_common import MeetingAnswer, MeetingRate, activity_title, minutes
 from handlers.notify import tell
 from handlers.programme_common import button, show_date
-from storage.meetings import MeetingError, answer, rate
-from storage.meetings_read import active_members, school_curators
+from storage.meetings import MeetingError
+from storage.meetings_answers import answer, rate
+from storage.meetings_people import active_members, school_curators
 from storage.models.core import Person
 from storage.models.enums import Role
 from storage.models.meetings import Meeting

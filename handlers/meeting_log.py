@@ -25,7 +25,8 @@ from bot.config import Settings
 from handlers.meeting_common import MeetingPick, may_log, refusal
 from handlers.meeting_summary import show_next
 from handlers.programme_common import button, programme_access, school_today, show_date
-from storage.meetings_read import active_members, last_defaults, programme_mentees
+from storage.meetings_people import active_members, programme_mentees
+from storage.meetings_read import last_defaults
 from storage.models.enums import Role
 from storage.programme_content import member_names, programmes_for
 

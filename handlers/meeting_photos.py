@@ -18,7 +18,7 @@ from bot.actor import Actor
 from handlers.meeting_common import MeetingsPage, PhotoPage, PhotoSend
 from handlers.programme_common import button, show_date
 from handlers.screens import replace_screen
-from storage.meetings_read import photo_in_schools, school_photos
+from storage.meetings_people import photo_in_schools, school_photos
 from storage.models.enums import Role
 from storage.models.meetings import MeetingPhoto
 

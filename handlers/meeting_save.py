@@ -30,9 +30,9 @@ from storage.meetings import (
     MeetingError,
     Photo,
     by_request_key,
-    edit_meeting,
     log_meeting,
 )
+from storage.meetings_edit import edit_meeting
 from storage.models.meetings import Meeting, MeetingAttendee
 
 

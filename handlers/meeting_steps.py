@@ -38,7 +38,7 @@ from handlers.meeting_questions import (
 from handlers.meeting_summary import show_next
 from handlers.programme_common import Access, school_today
 from storage.meetings import ACTIVITIES, FORMATS, MAX_PHOTOS
-from storage.meetings_read import active_members, programme_mentees
+from storage.meetings_people import active_members, programme_mentees
 from storage.models.enums import Role
 from storage.models.programmes import PlanItem
 

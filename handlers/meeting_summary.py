@@ -30,7 +30,7 @@ from handlers.meeting_questions import (
     step,
 )
 from handlers.programme_common import Access, button, show_date
-from storage.meetings_read import programme_mentees
+from storage.meetings_people import programme_mentees
 from storage.models.programmes import PlanItem
 from storage.programme_content import member_names
 

@@ -32,7 +32,7 @@ from handlers.meeting_common import (
 )
 from handlers.programme_common import button, show_date
 from handlers.screens import replace_screen
-from storage.meetings import editable_until
+from storage.meetings_edit import editable_until
 from storage.meetings_read import MeetingView, may_see, meeting_page, meeting_view, rating_summary
 from storage.models.enums import Role
 from storage.models.programmes import ProgrammeMember

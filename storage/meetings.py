@@ -8,7 +8,7 @@ MeetingError with a code the handlers translate.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -68,14 +68,14 @@ class Draft:
     photos: list[Photo] = field(default_factory=list)
 
 
-def _record(meeting: Meeting) -> dict[str, Any]:
+def record(meeting: Meeting) -> dict[str, Any]:
     return {
         key: (value.isoformat() if isinstance(value, date) else value)
         for key, value in ((k, getattr(meeting, k)) for k in EDITABLE)
     }
 
 
-async def _check_values(session: AsyncSession, programme: Programme, values: dict, today: date):
+async def check_values(session: AsyncSession, programme: Programme, values: dict, today: date):
     held_on = values["held_on"]
     if not programme.starts_on <= held_on <= today:
         raise MeetingError("date")
@@ -94,7 +94,7 @@ async def _check_values(session: AsyncSession, programme: Programme, values: dic
             raise MeetingError("value")
 
 
-async def _locked_programme(session: AsyncSession, programme_id: int) -> Programme:
+async def locked_programme(session: AsyncSession, programme_id: int) -> Programme:
     programme = await session.get(
         Programme,
         programme_id,
@@ -122,9 +122,9 @@ async def log_meeting(
     existing = await by_request_key(session, request_key)
     if existing is not None:
         return existing, False
-    programme = await _locked_programme(session, draft.programme_id)
+    programme = await locked_programme(session, draft.programme_id)
     values = {k: getattr(draft, k) for k in EDITABLE}
-    await _check_values(session, programme, values, today)
+    await check_values(session, programme, values, today)
     mentees = set(
         (
             await session.scalars(
@@ -173,7 +173,7 @@ async def log_meeting(
                 added_at=now,
             )
         )
-    full = {**_record(meeting), "attendees": sorted(attendees), "photos": len(draft.photos)}
+    full = {**record(meeting), "attendees": sorted(attendees), "photos": len(draft.photos)}
     session.add(
         MeetingChange(
             meeting_id=meeting.id,
@@ -185,135 +185,3 @@ async def log_meeting(
     )
     await session.flush()
     return meeting, True
-
-
-async def _own_recent(
-    session: AsyncSession, meeting_id: int, by_person_id: int, version: int, now: datetime
-) -> Meeting:
-    meeting = await session.get(
-        Meeting,
-        meeting_id,
-        with_for_update=session.bind.dialect.name != "sqlite",
-        populate_existing=True,
-    )
-    if meeting is None or meeting.deleted_at is not None:
-        raise MeetingError("gone")
-    if meeting.logged_by != by_person_id:
-        raise MeetingError("not_yours")
-    if now - meeting.created_at > timedelta(days=EDIT_DAYS):
-        raise MeetingError("expired")
-    if meeting.version != version:
-        raise MeetingError("stale")
-    return meeting
-
-
-def editable_until(meeting: Meeting) -> datetime:
-    return meeting.created_at + timedelta(days=EDIT_DAYS)
-
-
-async def edit_meeting(
-    session: AsyncSession,
-    meeting_id: int,
-    by_person_id: int,
-    version: int,
-    values: dict[str, Any],
-    today: date,
-    now: datetime,
-) -> tuple[Meeting, dict[str, list[Any]]]:
-    """Apply the changed values; returns the meeting and {field: [old, new]} (maybe empty).
-
-    A changed date asks the mentees again: their answers were about the old date."""
-    meeting = await _own_recent(session, meeting_id, by_person_id, version, now)
-    programme = await _locked_programme(session, meeting.programme_id)
-    old = _record(meeting)
-    merged = {**{k: getattr(meeting, k) for k in EDITABLE}, **values}
-    await _check_values(session, programme, merged, today)
-    for key in EDITABLE:
-        setattr(meeting, key, merged[key])
-    new = _record(meeting)
-    changes = {k: [old[k], new[k]] for k in EDITABLE if old[k] != new[k]}
-    if not changes:
-        return meeting, changes
-    if "held_on" in changes:
-        attendees = await session.scalars(
-            select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting.id)
-        )
-        for attendee in attendees.all():
-            attendee.confirmation, attendee.rating, attendee.answered_at = "pending", None, None
-    meeting.version += 1
-    meeting.updated_at = now
-    session.add(
-        MeetingChange(
-            meeting_id=meeting.id,
-            person_id=by_person_id,
-            action="edited",
-            changes=changes,
-            changed_at=now,
-        )
-    )
-    await session.flush()
-    return meeting, changes
-
-
-async def delete_meeting(
-    session: AsyncSession, meeting_id: int, by_person_id: int, version: int, now: datetime
-) -> Meeting:
-    """Kept for the audit trail; every report leaves deleted meetings out."""
-    meeting = await _own_recent(session, meeting_id, by_person_id, version, now)
-    meeting.deleted_at = now
-    meeting.updated_at = now
-    meeting.version += 1
-    session.add(
-        MeetingChange(
-            meeting_id=meeting.id,
-            person_id=by_person_id,
-            action="deleted",
-            changes=_record(meeting),
-            changed_at=now,
-        )
-    )
-    await session.flush()
-    return meeting
-
-
-async def answer(
-    session: AsyncSession, meeting_id: int, person_id: int, took_place: bool, now: datetime
-) -> MeetingAttendee:
-    """The mentee's yes or no; a second answer is refused (the first one stands)."""
-    meeting = await session.get(Meeting, meeting_id)
-    attendee = await session.get(
-        MeetingAttendee,
-        (meeting_id, person_id),
-        with_for_update=session.bind.dialect.name != "sqlite",
-        populate_existing=True,
-    )
-    if meeting is None or meeting.deleted_at is not None or attendee is None:
-        raise MeetingError("gone")
-    if attendee.confirmation != "pending":
-        raise MeetingError("answered")
-    attendee.confirmation = "confirmed" if took_place else "disputed"
-    attendee.answered_at = now
-    await session.flush()
-    return attendee
-
-
-async def rate(
-    session: AsyncSession, meeting_id: int, person_id: int, rating: int
-) -> MeetingAttendee:
-    """Usefulness 1–5, once, after confirming."""
-    attendee = await session.get(
-        MeetingAttendee,
-        (meeting_id, person_id),
-        with_for_update=session.bind.dialect.name != "sqlite",
-        populate_existing=True,
-    )
-    meeting = await session.get(Meeting, meeting_id)
-    if attendee is None or meeting is None or meeting.deleted_at is not None:
-        raise MeetingError("gone")
-    if attendee.confirmation != "confirmed" or attendee.rating is not None:
-        raise MeetingError("answered")
-    if not 1 <= rating <= 5:
-        raise MeetingError("value")
-    attendee.rating = rating
-    await session.flush()
-    return attendee

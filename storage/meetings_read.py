@@ -7,16 +7,14 @@ logged reads as unconfirmed; nothing needs to run on a timer for that.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.meetings import CONFIRM_DAYS
 from storage.models.core import Person
-from storage.models.enums import MembershipStatus, Role
 from storage.models.meetings import Meeting, MeetingAttendee, MeetingPhoto
-from storage.models.orgs import Membership
 from storage.models.programmes import PlanItem, Programme, ProgrammeMember
 
 MIN_RATINGS = 3  # a mean over fewer ratings would give single mentees away
@@ -211,79 +209,3 @@ async def pending_confirmations(
         .order_by(MeetingAttendee.meeting_id, MeetingAttendee.person_id)
     )
     return [tuple(row) for row in rows.all()]
-
-
-async def active_members(
-    session: AsyncSession, person_ids: list[int], school_id: int, role: Role
-) -> list[int]:
-    """Those of `person_ids` whose role in the school is active (not awaiting the guardian's
-    consent, not deactivated) and who have not erased their data."""
-    rows = await session.scalars(
-        select(Membership.person_id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(
-            Membership.person_id.in_(person_ids),
-            Membership.organization_id == school_id,
-            Membership.role == role,
-            Membership.status == MembershipStatus.active,
-            Person.erased_at.is_(None),
-        )
-    )
-    return sorted(set(rows.all()))
-
-
-async def programme_mentees(session: AsyncSession, programme_id: int) -> list[tuple[int, str]]:
-    """(id, name) of the programme's mentees, by name."""
-    rows = await session.execute(
-        select(Person.id, Person.full_name)
-        .join(ProgrammeMember, ProgrammeMember.person_id == Person.id)
-        .where(ProgrammeMember.programme_id == programme_id, ProgrammeMember.role == "mentee")
-        .order_by(Person.full_name, Person.id)
-    )
-    return [(pid, name or "—") for pid, name in rows.all()]
-
-
-async def school_curators(session: AsyncSession, school_id: int) -> list[int]:
-    rows = await session.scalars(
-        select(Membership.person_id).where(
-            Membership.organization_id == school_id,
-            Membership.role == Role.curator,
-            Membership.status == MembershipStatus.active,
-        )
-    )
-    return sorted(set(rows.all()))
-
-
-async def school_photos(
-    session: AsyncSession, school_ids: set[int], *, limit: int = 10, offset: int = 0
-) -> tuple[list[tuple[MeetingPhoto, date]], int]:
-    """Photos of the schools' meetings (not deleted), newest meeting first, with its date."""
-    query = (
-        select(MeetingPhoto, Meeting.held_on)
-        .join(Meeting, Meeting.id == MeetingPhoto.meeting_id)
-        .join(Programme, Programme.id == Meeting.programme_id)
-        .where(Programme.school_id.in_(school_ids or {0}), Meeting.deleted_at.is_(None))
-    )
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.execute(
-        query.order_by(Meeting.held_on.desc(), MeetingPhoto.id.desc()).limit(limit).offset(offset)
-    )
-    return [(photo, held_on) for photo, held_on in rows.all()], total or 0
-
-
-async def photo_in_schools(
-    session: AsyncSession, photo_id: int, school_ids: set[int]
-) -> tuple[MeetingPhoto, date] | None:
-    row = (
-        await session.execute(
-            select(MeetingPhoto, Meeting.held_on)
-            .join(Meeting, Meeting.id == MeetingPhoto.meeting_id)
-            .join(Programme, Programme.id == Meeting.programme_id)
-            .where(
-                MeetingPhoto.id == photo_id,
-                Programme.school_id.in_(school_ids or {0}),
-                Meeting.deleted_at.is_(None),
-            )
-        )
-    ).first()
-    return (row[0], row[1]) if row else None
