@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from handlers.meeting_common import MeetingAct, MeetingAnswer, MeetingPick, MeetingStep
 from storage.catalogue import EntryKind, entries
-from storage.models.meetings import Meeting, MeetingAttendee, MeetingChange, MeetingPhoto
 from storage.models.enums import Role
+from storage.models.meetings import Meeting, MeetingAttendee, MeetingChange, MeetingPhoto
 from storage.programmes import Proposal, form_programme, respond
 from tests.support.seed import add_person, build_tree
 
 MENTOR, MENTEE, CURATOR, OTHER_MENTOR = 21, 22, 23, 24
 GROUP_MENTOR, PUPILS = 25, (26, 27, 28)
+PUPIL_NAMES = ("Белова Дарья", "Смирнов Артём", "Ахмедов Тимур")
 
 
 async def make_programme(database, tree, now, curator, mentor, mentees, *, starts_on=None):
@@ -190,7 +191,9 @@ async def test_a_group_meeting_covers_those_present(harness, school, database, c
     )
     pupils = [
         await add_person(database, tid, name, Role.mentee, tree.school_id, now)
-        for tid, name in zip(PUPILS, ("Белова Дарья", "Смирнов Артём", "Ахмедов Тимур"))
+        for tid, name in zip(
+            PUPILS, ("Белова Дарья", "Смирнов Артём", "Ахмедов Тимур"), strict=True
+        )
     ]
     await make_programme(database, tree, now, school["curator"], mentor_id, pupils)
     mentor = await english(harness, GROUP_MENTOR)
@@ -302,7 +305,9 @@ async def test_forged_buttons_are_refused(harness, school):
     await log_first(mentor)
     await mentor.click(mentor.last, text="✔ Save")
     [meeting] = await meetings(harness)
-    await other.press(other.last, data=MeetingAnswer(meeting_id=meeting.id, took_place=False).pack())
+    await other.press(
+        other.last, data=MeetingAnswer(meeting_id=meeting.id, took_place=False).pack()
+    )
     assert [a.confirmation for a in await attendees(harness, meeting.id)] == ["pending"]
     await other.press(other.last, data=MeetingAct(meeting_id=meeting.id, action="delete").pack())
     assert alert(harness) == "This meeting is not available to you."
