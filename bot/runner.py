@@ -11,8 +11,10 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.factory import App, build_app, build_bot
+from scheduler.campaigns import CampaignJob
 from scheduler.maintenance import run_maintenance
 from scheduler.outbox_sender import OutboxSender
+from scheduler.reminder_job import ReminderJob
 from scheduler.ticker import Ticker
 from storage.db import Database
 from storage.migrate import upgrade_to_head
@@ -39,6 +41,8 @@ def build_ticker(app: App, settings: Settings) -> Ticker:
         "maintenance",
         partial(run_maintenance, app.database, clock, settings.processed_updates_days),
     )
+    ticker.add("campaigns", CampaignJob(app.database, clock, settings.default_timezone))
+    ticker.add("reminders", ReminderJob(app.database, clock, settings.default_timezone))
     return ticker
 
 

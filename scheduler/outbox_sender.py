@@ -25,6 +25,7 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.i18n import I18n
 
+import scheduler.reminder_texts  # noqa: F401  (registers how each reminder reads)
 from bot.clock import Clock
 from scheduler.outbox_texts import render_delivery
 from scheduler.pacing import Pacer
