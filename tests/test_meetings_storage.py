@@ -1,0 +1,152 @@
+"""The meeting log's storage: the request key, the guards, derived statuses, the reminders'
+query and the rating threshold, on both backends."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.meetings import Draft, MeetingError, log_meeting
+from storage.meetings_answers import answer, rate
+from storage.meetings_edit import delete_meeting, edit_meeting
+from storage.meetings_read import meeting_view, pending_confirmations, rating_summary
+from storage.models.enums import Role
+from storage.models.meetings import Meeting, MeetingChange
+from storage.programme_content import close_programme
+from tests.support.seed import add_person
+from tests.test_meetings import make_programme
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+async def group(database, clock):
+    from tests.support.seed import build_tree
+
+    now = clock.now()
+    tree = await build_tree(database, now)
+    curator = await add_person(database, 41, "Куратор", Role.curator, tree.school_id, now)
+    mentor = await add_person(database, 42, "Наставник", Role.mentor, tree.school_id, now)
+    mentees = [
+        await add_person(database, 43 + i, f"Ученик {name}", Role.mentee, tree.school_id, now)
+        for i, name in enumerate(("Один", "Два", "Три"))
+    ]
+    programme = await make_programme(database, tree, now, curator, mentor, mentees)
+    return programme, mentor, mentees, curator
+
+
+def draft(programme: int, mentees: list[int], **changes) -> Draft:
+    values = {
+        "programme_id": programme,
+        "held_on": TODAY,
+        "format": "in_person",
+        "duration_minutes": 45,
+        "activity": "consultation",
+        "attendee_ids": mentees,
+    }
+    return Draft(**{**values, **changes})
+
+
+async def test_one_key_makes_one_meeting(database, clock, group):
+    programme, mentor, mentees, _curator = group
+    async with database.transaction() as s:
+        first, created = await log_meeting(
+            s, draft(programme, mentees), mentor, "k1", TODAY, clock.now()
+        )
+        again, created_again = await log_meeting(
+            s, draft(programme, mentees[:1]), mentor, "k1", TODAY, clock.now()
+        )
+    assert created and not created_again and again.id == first.id
+    async with database.reading() as s:
+        assert await s.scalar(select(func.count()).select_from(Meeting)) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"held_on": TODAY + timedelta(days=1)}, "date"),
+        ({"held_on": date(2026, 8, 31)}, "date"),
+        ({"duration_minutes": 4}, "value"),
+        ({"duration_minutes": 601}, "value"),
+        ({"notes": "x" * 2001}, "value"),
+        ({"format": "by_pigeon"}, "value"),
+        ({"attendee_ids": []}, "attendees"),
+        ({"attendee_ids": [1]}, "attendees"),
+    ],
+)
+async def test_bad_values_are_refused(database, clock, group, changes, code):
+    programme, mentor, mentees, _curator = group
+    with pytest.raises(MeetingError) as refused:
+        async with database.transaction() as s:
+            await log_meeting(
+                s, draft(programme, mentees, **changes), mentor, "k", TODAY, clock.now()
+            )
+    assert refused.value.code == code
+
+
+async def test_statuses_reminders_and_the_rating_threshold(database, clock, group):
+    programme, mentor, mentees, curator = group
+    now = clock.now()
+    async with database.transaction() as s:
+        meeting, _ = await log_meeting(s, draft(programme, mentees), mentor, "k", TODAY, now)
+        await answer(s, meeting.id, mentees[0], True, now)
+        await rate(s, meeting.id, mentees[0], 5)
+        await answer(s, meeting.id, mentees[1], True, now)
+        await rate(s, meeting.id, mentees[1], 4)
+        with pytest.raises(MeetingError):
+            await rate(s, meeting.id, mentees[1], 1)
+    async with database.reading() as s:
+        view = await meeting_view(s, meeting.id, now)
+        assert view.status == "pending" and view.mean_rating is None
+        assert await rating_summary(s, mentor, set()) == (None, 2)
+        assert await pending_confirmations(s, now) == []
+        later = now + timedelta(days=3, minutes=1)
+        assert await pending_confirmations(s, later) == [(meeting.id, mentees[2])]
+        assert (await meeting_view(s, meeting.id, later)).status == "unconfirmed"
+    async with database.transaction() as s:
+        await answer(s, meeting.id, mentees[2], True, later)
+        await rate(s, meeting.id, mentees[2], 3)
+    async with database.reading() as s:
+        view = await meeting_view(s, meeting.id, later)
+        assert view.status == "confirmed" and view.mean_rating == 4.0
+        assert await rating_summary(s, mentor, set()) == (4.0, 3)
+        assert await rating_summary(s, curator, set()) == (None, 0), "not the curator's school"
+
+
+async def test_edits_are_the_mentors_for_seven_days_and_never_stale(database, clock, group):
+    programme, mentor, mentees, curator = group
+    now = clock.now()
+    async with database.transaction() as s:
+        meeting, _ = await log_meeting(s, draft(programme, mentees), mentor, "k", TODAY, now)
+    for by, version, at, code in (
+        (curator, 1, now, "not_yours"),
+        (mentor, 0, now, "stale"),
+        (mentor, 1, now + timedelta(days=7, seconds=1), "expired"),
+    ):
+        with pytest.raises(MeetingError) as refused:
+            async with database.transaction() as s:
+                await edit_meeting(s, meeting.id, by, version, {"duration_minutes": 60}, TODAY, at)
+        assert refused.value.code == code
+    async with database.transaction() as s:
+        _m, changes = await edit_meeting(
+            s, meeting.id, mentor, 1, {"duration_minutes": 60, "topic": "План"}, TODAY, now
+        )
+        assert changes == {"duration_minutes": [45, 60], "topic": [None, "План"]}
+        await delete_meeting(s, meeting.id, mentor, 2, now)
+        with pytest.raises(MeetingError):
+            await answer(s, meeting.id, mentees[0], True, now)
+    async with database.reading() as s:
+        actions = (await s.scalars(select(MeetingChange.action).order_by(MeetingChange.id))).all()
+        assert actions == ["created", "edited", "deleted"]
+
+
+async def test_a_closed_programme_takes_no_meetings(database, clock, group):
+    programme, mentor, mentees, _curator = group
+    async with database.transaction() as s:
+        await close_programme(s, programme, mentor, TODAY, "Итоги работы", None, True, clock.now())
+    with pytest.raises(MeetingError) as refused:
+        async with database.transaction() as s:
+            await log_meeting(s, draft(programme, mentees), mentor, "k", TODAY, clock.now())
+    assert refused.value.code == "inactive"
