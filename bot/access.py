@@ -68,6 +68,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("campaign", __("Monitoring campaigns"), frozenset({Role.coordinator})),
     CommandSpec(
+        "results", __("Results of the monitoring"), frozenset({Role.curator, Role.coordinator})
+    ),
+    CommandSpec(
         "outbox",
         __("Delivery of reminders and announcements"),
         frozenset({Role.coordinator}),

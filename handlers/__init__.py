@@ -9,6 +9,8 @@ def get_routers() -> list[Router]:
     """Fresh routers on every call: a router can belong to one dispatcher only, and tests
     and the benchmark build many."""
     from handlers import (
+        campaign,
+        campaign_results,
         cancel,
         catalogue,
         chat_member,
@@ -52,6 +54,8 @@ def get_routers() -> list[Router]:
         feedback,
         outbox,
         chat_member,
+        campaign,
+        campaign_results,
         forms,
         fallback,
     ]

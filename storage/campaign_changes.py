@@ -86,6 +86,20 @@ async def is_superseded(session: AsyncSession, campaign: Campaign, today: date) 
     return bool(later)
 
 
+async def check_dates(
+    session: AsyncSession, campaign: Campaign, opens_on: date | None, deadline: date | None
+) -> tuple[date, date]:
+    """The new window, or CampaignProblem; changes nothing (to check several first)."""
+    new_opens = opens_on or campaign.opens_on
+    new_deadline = deadline or campaign.deadline
+    if new_opens >= new_deadline:
+        raise CampaignProblem(Problem.opens_after_deadline)
+    for other in await neighbours(session, campaign):
+        if new_opens <= other.deadline and other.opens_on <= new_deadline:
+            raise CampaignProblem(Problem.overlaps)
+    return new_opens, new_deadline
+
+
 async def set_dates(
     session: AsyncSession,
     campaign: Campaign,
@@ -97,13 +111,7 @@ async def set_dates(
     actor_id: int | None = None,
 ) -> Campaign:
     """Move the window's opening and/or the deadline (the deadline day itself still counts)."""
-    new_opens = opens_on or campaign.opens_on
-    new_deadline = deadline or campaign.deadline
-    if new_opens >= new_deadline:
-        raise CampaignProblem(Problem.opens_after_deadline)
-    for other in await neighbours(session, campaign):
-        if new_opens <= other.deadline and other.opens_on <= new_deadline:
-            raise CampaignProblem(Problem.overlaps)
+    new_opens, new_deadline = await check_dates(session, campaign, opens_on, deadline)
     campaign.opens_on, campaign.deadline = new_opens, new_deadline
     if new_deadline >= today:
         campaign.sealed_at = None  # answers may be changed again until the new deadline
@@ -170,6 +178,15 @@ def validate(rules: CampaignRules) -> None:
         raise CampaignProblem(Problem.deadlines_too_close)
 
 
+async def check_rules(
+    session: AsyncSession, municipality_id: int, **changes: object
+) -> CampaignRules:
+    """The rules after the change, or CampaignProblem; changes nothing."""
+    new = replace(await rules_for(session, municipality_id), **changes)  # type: ignore[arg-type]
+    validate(new)
+    return new
+
+
 async def change_rules(
     session: AsyncSession,
     municipality_id: int,
@@ -182,8 +199,7 @@ async def change_rules(
     min_respondents, satisfaction_formula); upcoming campaigns nobody changed by hand and
     nobody answered follow the new dates at once."""
     old = await rules_for(session, municipality_id)
-    new = replace(old, **changes)  # type: ignore[arg-type]
-    validate(new)
+    new = await check_rules(session, municipality_id, **changes)
     stored = await session.get(SurveySettings, municipality_id)
     if stored is None:
         stored = SurveySettings(municipality_id=municipality_id, updated_at=now)
@@ -266,3 +282,27 @@ async def seal_due(session: AsyncSession, municipality_id: int, today: date, now
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+async def in_view(
+    session: AsyncSession, municipality_id: int, today: date, now: datetime
+) -> list[Campaign]:
+    """What the coordinator works on: the latest campaign whose window has opened (even a
+    closed one, to reopen it) and the upcoming ones, two in all; upcoming ones are ensured."""
+    await ensure_upcoming(session, municipality_id, today, now)
+    latest = await session.scalar(
+        select(Campaign)
+        .where(Campaign.municipality_id == municipality_id, Campaign.opens_on <= today)
+        .order_by(Campaign.opens_on.desc(), Campaign.id.desc())
+        .limit(1)
+    )
+    upcoming = (
+        await session.scalars(
+            select(Campaign)
+            .where(Campaign.municipality_id == municipality_id, Campaign.opens_on > today)
+            .order_by(Campaign.opens_on)
+            .limit(2)
+        )
+    ).all()
+    shown = [latest] if latest is not None else []
+    return shown + list(upcoming)[: 2 - len(shown)]

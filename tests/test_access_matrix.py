@@ -27,6 +27,8 @@ COMMANDS = (
     "pairs",
     "programme",
     "outbox",
+    "campaign",
+    "results",
 )
 PERSONAL = {"profile", "mydata", "forget"}
 # Which of the commands each kind of person may use.
@@ -34,8 +36,9 @@ MATRIX = {
     "stranger": set(),
     "mentor": PERSONAL | {"pairs", "programme"},
     "mentee": PERSONAL | {"pairs", "programme"},
-    "curator": PERSONAL | {"invite", "people", "pair", "pairs", "programme"},
-    "coordinator": PERSONAL | {"orgs", "invite", "catalogue", "pairs", "outbox"},
+    "curator": PERSONAL | {"invite", "people", "pair", "pairs", "programme", "results"},
+    "coordinator": PERSONAL
+    | {"orgs", "invite", "catalogue", "pairs", "outbox", "campaign", "results"},
     "admin": {"orgs", "invite", "outbox"},
 }
 IDS = {

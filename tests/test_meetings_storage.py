@@ -150,3 +150,49 @@ async def test_a_closed_programme_takes_no_meetings(database, clock, group):
         async with database.transaction() as s:
             await log_meeting(s, draft(programme, mentees), mentor, "k", TODAY, clock.now())
     assert refused.value.code == "inactive"
+
+
+async def test_export_and_erasure_of_meeting_data(database, clock, group):
+    from storage.meetings import Photo
+    from storage.meetings_privacy import erase_meeting_data, meetings_for_export
+    from storage.models.meetings import MeetingPhoto
+
+    programme, mentor, mentees, _curator = group
+    now = clock.now()
+    written = draft(
+        programme,
+        mentees,
+        topic="Дисциплина",
+        notes="Ученик Один стесняется",
+        photos=[Photo("file-1", "u1", True), Photo("file-2", "u2", True)],
+    )
+    async with database.transaction() as s:
+        meeting, _ = await log_meeting(s, written, mentor, "k", TODAY, now)
+        await answer(s, meeting.id, mentees[0], True, now)
+    async with database.reading() as s:
+        mine = await meetings_for_export(s, mentor)
+        theirs = await meetings_for_export(s, mentees[0])
+    assert mine["meetings_logged"][0]["notes"] == "Ученик Один стесняется"
+    assert len(mine["meeting_photos_added"]) == 2
+    assert theirs["meetings_attended"] == [
+        {
+            "held_on": "2026-11-23",
+            "activity": "consultation",
+            "answer": "confirmed",
+            "rating": None,
+            "answered_at": now.isoformat(),
+        }
+    ]
+    async with database.transaction() as s:
+        await erase_meeting_data(s, mentees[1])
+    async with database.reading() as s:
+        photos = (await s.scalars(select(MeetingPhoto))).all()
+        assert [p.publish_allowed for p in photos] == [False, False], "a mentee left the photos"
+    async with database.transaction() as s:
+        await erase_meeting_data(s, mentor)
+    async with database.reading() as s:
+        kept = await s.get(Meeting, meeting.id)
+        assert (kept.topic, kept.notes, kept.duration_minutes) == (None, None, 45)
+        [created] = (await s.scalars(select(MeetingChange))).all()
+        assert "notes" not in created.changes and created.changes["duration_minutes"] == 45
+        assert (await s.scalars(select(MeetingPhoto))).all() == []
