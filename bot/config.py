@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,6 +38,9 @@ class Settings(BaseSettings):
     # Outbox messages per second overall; Telegram allows about 30 (one per chat per second).
     send_rate: float = Field(default=25.0, gt=0, le=30)
     log_level: str = "INFO"
+    # Key of the links that let a respondent replace their own anonymous answers until the
+    # deadline; when unset it is derived from BOT_TOKEN, so a new token invalidates the links.
+    survey_secret: SecretStr | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -105,6 +110,14 @@ class Settings(BaseSettings):
     @property
     def bot_id(self) -> int:
         return int(self.bot_token.get_secret_value().partition(":")[0])
+
+    @property
+    def survey_key(self) -> bytes:
+        """The HMAC key of survey response links (see storage/survey_answers.py)."""
+        if self.survey_secret is not None and self.survey_secret.get_secret_value():
+            return self.survey_secret.get_secret_value().encode()
+        token = self.bot_token.get_secret_value().encode()
+        return hmac.new(token, b"mentorship/survey-links/v1", hashlib.sha256).digest()
 
 
 class SettingsError(SystemExit):

@@ -29,6 +29,7 @@ def get_routers() -> list[Router]:
         profile,
         programme,
         start,
+        survey,
     )
     from handlers.forms import engine as forms
     from handlers.registration import flow as registration
@@ -56,6 +57,7 @@ def get_routers() -> list[Router]:
         chat_member,
         campaign,
         campaign_results,
+        survey,
         forms,
         fallback,
     ]

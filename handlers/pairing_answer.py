@@ -20,11 +20,13 @@ from bot.clock import Clock
 from handlers.cancel import cancel_button
 from handlers.forms.fields import FieldError, text
 from handlers.notify import tell
+from handlers.survey_invite import invite_members
 from storage.models.enums import MembershipStatus
 from storage.models.orgs import Membership, Organization
 from storage.models.programmes import Programme, ProgrammeMember
 from storage.pairing import names, recipients
 from storage.programmes import respond
+from storage.questionnaires.model import Occasion
 
 REASON = text(3, 500)
 
@@ -225,6 +227,7 @@ async def _answered(
                 "The mentor fills in the plan with /programme."
             ),
         )
+        await invite_members(session, bot, i18n, programme, Occasion.entry)
     return True
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
+from bot.config import Settings
 from storage.privacy import erase_person, export_person
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ async def forget_answered(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    settings: Settings,
 ) -> None:
     await query.answer()
     message = query.message
@@ -88,7 +90,7 @@ async def forget_answered(
     # The current chat's conversation through the FSM storage itself (it may be Redis);
     # erase_person removes any row of the SQL storage left under the old Telegram id.
     await state.clear()
-    await erase_person(session, actor.person_id, clock.now())
+    await erase_person(session, actor.person_id, clock.now(), settings.survey_key)
     # Without a per-chat menu Telegram shows the default one, as to anyone unregistered.
     # The erasure is committed by now; a menu left behind must not read as a failed erasure.
     try:

@@ -177,7 +177,7 @@ async def _close(
     await message.answer(_("The programme is closed."))
     await show_card(message, session, actor, programme.id, edit=False)
     await tell_members_of_closing(bot, i18n, session, settings, programme)
-    await on_programme_closed(session, programme, actor.person_id)
+    await on_programme_closed(session, programme, actor.person_id, bot, i18n)
 
 
 def build_router() -> Router:

@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.config import Settings
 from handlers.programme_common import show_date
+from handlers.survey_invite import invite_members
 from storage.models.programmes import Programme
 from storage.programme_content import MemberView, programme_view
+from storage.questionnaires.model import Occasion
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +68,15 @@ async def tell_members_of_closing(
         await _send(bot, member, note)
 
 
-async def on_programme_closed(session: AsyncSession, programme: Programme, closed_by: int) -> None:
-    """Called once a programme has closed, after the members are told.
-
-    The exit questionnaire (a separate issue) hangs here: it will ask each member about the
-    programme's impact, to compare with the answers given at the start. For now this only logs.
-    """
+async def on_programme_closed(
+    session: AsyncSession,
+    programme: Programme,
+    closed_by: int,
+    bot: Bot | None = None,
+    i18n: I18n | None = None,
+) -> None:
+    """Called once a programme has closed, after the members are told: each member is
+    invited to the final questionnaire about the programme's results."""
     log.info("programme %s closed by person %s", programme.id, closed_by)
+    if bot is not None and i18n is not None:
+        await invite_members(session, bot, i18n, programme, Occasion.exit)

@@ -23,6 +23,7 @@ from storage.models import (
 )
 from storage.models.enums import MembershipStatus
 from storage.models.programmes import Programme, ProgrammeMember
+from storage.survey_answers import erase_participations, participations_for_export
 
 
 def _plain(value: Any) -> Any:
@@ -118,14 +119,23 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
         ],
         "feedback": [_columns(f, "id", "person_id") for f in feedback],
         "conversation_state": [_columns(s, "key") for s in states],
+        # That the person answered questionnaires, never what: responses carry no identity.
+        "survey_participations": await participations_for_export(session, person_id),
     }
 
 
-async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> None:
-    """Erase what identifies the person; keep the anonymous rows that reports count."""
+async def erase_person(
+    session: AsyncSession, person_id: int, now: datetime, survey_key: bytes | None = None
+) -> None:
+    """Erase what identifies the person; keep the anonymous rows that reports count.
+
+    With `survey_key` the questionnaire responses the person can still change (found through
+    their links) are erased too; responses without a link are anonymous and stay counted.
+    """
     person = await session.get(Person, person_id)
     assert person is not None
     telegram_id = person.telegram_id
+    await erase_participations(session, survey_key, person_id)
     await session.execute(delete(FsmState).where(_fsm_keys_of(telegram_id)))
     await session.execute(delete(MentorProfile).where(MentorProfile.person_id == person_id))
     await session.execute(delete(MenteeProfile).where(MenteeProfile.person_id == person_id))

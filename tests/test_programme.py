@@ -212,9 +212,9 @@ async def test_the_curator_closes_the_pair_and_then_nothing_changes(harness, pai
     assert curator.last.buttons == []
 
     for member in (MENTOR, MENTEE):
-        assert "Your mentoring programme is closed (ended on 20.11.2026)" in (
-            harness.tg.sent_to(member)[-1].text
-        )
+        note, invitation = harness.tg.sent_to(member)[-2:]
+        assert "Your mentoring programme is closed (ended on 20.11.2026)" in note.text
+        assert invitation.buttons == ["Answer the questionnaire"], "the exit questionnaire"
     programme, _items = await stored(harness, programme_id)
     assert (programme.status, programme.ended_on, programme.completed) == (
         "closed",
