@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+import scheduler.reminders_campaigns
 import scheduler.reminders_pairs  # noqa: F401  (registers the pair and meeting kinds)
 from bot.clock import Clock
 from scheduler.reminders import plan_and_enqueue

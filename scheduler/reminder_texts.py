@@ -8,10 +8,14 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.labels import role_title
 from handlers.meeting_common import MeetingAnswer
 from scheduler.outbox_texts import Rendered, renders
+from storage.survey_aggregates_core import formula_text
+
+NAMES_SHOWN = 30
 
 
 def _date(iso: str) -> str:
@@ -69,3 +73,76 @@ def invitation_unused(params: dict[str, Any]) -> Rendered:
         role=role_title(params["role"]), org=escape(params["org"]), date=_date(params["expires"])
     )
     return Rendered(text)
+
+
+def _percent(value: float | None) -> str:
+    return f"{value:.1f}".replace(".", ",") + " %" if value is not None else _("too few answers")
+
+
+@renders("survey_open")
+def survey_open(params: dict[str, Any]) -> Rendered:
+    text = _(
+        "📝 The monitoring of the mentoring programme has started. Please answer the "
+        "questionnaire by {date}: it takes a couple of minutes. Mentees' answers are "
+        "anonymous. Send /survey to begin."
+    ).format(date=_date(params["deadline"]))
+    return Rendered(text)
+
+
+@renders("survey_countdown")
+def survey_countdown(params: dict[str, Any]) -> Rendered:
+    text = ngettext(
+        "⏳ {days} day left until the monitoring deadline ({date}), and you have {count} "
+        "questionnaire(s) to answer. Send /survey.",
+        "⏳ {days} days left until the monitoring deadline ({date}), and you have {count} "
+        "questionnaire(s) to answer. Send /survey.",
+        params["days"],
+    ).format(days=params["days"], date=_date(params["deadline"]), count=params["count"])
+    return Rendered(text)
+
+
+def _listed(names: list[str]) -> str:
+    shown = [f"• {escape(name)}" for name in names[:NAMES_SHOWN]]
+    if len(names) > NAMES_SHOWN:
+        shown.append(_("…and {count} more").format(count=len(names) - NAMES_SHOWN))
+    return "\n".join(shown)
+
+
+@renders("curator_digest")
+def curator_digest(params: dict[str, Any]) -> Rendered:
+    lines = [
+        _("📊 Monitoring in {school}: deadline {date}.").format(
+            school=escape(params["school"]), date=_date(params["deadline"])
+        ),
+        _("Answers received: {answered} of {expected}.").format(
+            answered=params["expected"] - params["owing"], expected=params["expected"]
+        ),
+    ]
+    if params["names"]:
+        lines += ["", _("Not answered yet:"), _listed(params["names"])]
+    if params["quiet"]:
+        lines += ["", _("Pairs with no meeting in 30 days:"), _listed(params["quiet"])]
+    return Rendered("\n".join(lines))
+
+
+@renders("coordinator_digest")
+def coordinator_digest(params: dict[str, Any]) -> Rendered:
+    lines = [
+        _("📊 The monitoring with the deadline {date} is over.").format(
+            date=_date(params["deadline"])
+        ),
+        _("Mentees answered: {answered} of {expected}.").format(
+            answered=params["mentees_answered"], expected=params["mentees_expected"]
+        ),
+        _("Satisfaction of mentees: {value} ({formula}).").format(
+            value=_percent(params["satisfaction"]), formula=formula_text(params["formula"])
+        ),
+        "",
+        _("By school (answers / expected, satisfaction; shown over at least {k} answers):").format(
+            k=params["k"]
+        ),
+    ]
+    for name, answered, expected, satisfaction in params["schools"]:
+        lines.append(f"• {escape(name)}: {answered}/{expected}, {_percent(satisfaction)}")
+    lines += ["", _("Send /results for the full figures.")]
+    return Rendered("\n".join(lines))

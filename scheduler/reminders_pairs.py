@@ -25,7 +25,7 @@ INVITATION_UNUSED_AFTER = timedelta(days=7)
 SLACK = timedelta(days=1)  # UTC dates against local ones
 
 
-async def _pairs(session: AsyncSession, programme_ids: list[int]) -> dict[int, str]:
+async def pair_names(session: AsyncSession, programme_ids: list[int]) -> dict[int, str]:
     """ "Mentor → mentees" by programme, for the text."""
     rows = await session.execute(
         select(ProgrammeMember.programme_id, ProgrammeMember.role, Person.full_name)
@@ -64,7 +64,7 @@ async def programme_ending(session: AsyncSession, zones: Zones) -> list[Owed]:
             )
         )
     ).all()
-    pairs = await _pairs(session, [row.id for row in rows])
+    pairs = await pair_names(session, [row.id for row in rows])
     owed = []
     for programme_id, school_id, end in rows:
         params = {"pair": pairs.get(programme_id, "—"), "end": end.isoformat()}
@@ -113,7 +113,7 @@ async def meeting_nudge(session: AsyncSession, zones: Zones) -> list[Owed]:
         trigger = since + periods * NUDGE_AFTER
         if periods >= 1 and trigger <= end:
             due.append((programme_id, school_id, since, trigger, held_on is not None))
-    pairs = await _pairs(session, [item[0] for item in due])
+    pairs = await pair_names(session, [item[0] for item in due])
     owed = []
     for programme_id, school_id, since, trigger, had_meeting in due:
         params = {
