@@ -49,6 +49,7 @@ from storage.survey_aggregates import (
     municipality_scope,
     response_rate,
     results_ready,
+    school_aggregate,
     school_scope,
 )
 
@@ -100,6 +101,14 @@ def satisfaction_line(aggregate: Aggregate) -> str | None:
 def aggregate_lines(aggregate: Aggregate) -> list[str]:
     if not aggregate.enough:
         return [too_few(aggregate.respondents, aggregate.k)]
+    if not aggregate.questions:
+        return [
+            _(
+                "{count} answers, but the figures are hidden: another school of the "
+                "municipality has too few answers, and the municipal total minus this school "
+                "would reveal them."
+            ).format(count=aggregate.respondents)
+        ]
     lines = []
     satisfaction = satisfaction_line(aggregate)
     if satisfaction:
@@ -152,6 +161,10 @@ async def questionnaire_message(
     ]
     if not ready:
         return "\n".join(lines), []
+    if not per_school:  # one school: its cell of the municipality's breakdown
+        school_id = next(iter(scope.school_ids))
+        mine = await school_aggregate(session, questionnaire, school_id, campaign_id=campaign.id)
+        return "\n".join(lines + aggregate_lines(mine)), text_messages(mine)
     split = await breakdown(session, questionnaire, scope, campaign_id=campaign.id)
     lines += aggregate_lines(split.total)
     if per_school and split.groups and split.total.enough:

@@ -15,6 +15,10 @@ and `enough == False`, never the numbers. The rules, for reports and screens ali
   also reach k (or be empty), otherwise the total minus the shown groups would give the
   hidden ones' figures. More shown groups are hidden, smallest first, until that holds;
   the same rule runs again per question over the respondents who answered it;
+- a school's own view is its cell of the municipal breakdown (`school_aggregate`), so a
+  curator's figures and the coordinator's total never differ by fewer than k people; a
+  report over several levels must likewise take the lower levels from the breakdown of
+  the highest level it shows;
 - responses carry no time, so entry and exit questionnaires (no campaign) are aggregated
   over all time for the scope; a date range is impossible by design.
 
@@ -26,17 +30,22 @@ campaign is closed. While answers still arrive or can still be changed, two look
 apart would differ by one person's answers, so only response counts are shown then.
 
 API (the reports issue builds on these):
-    scope = await school_scope(session, school_id)            # or municipality_scope,
-    scope = await schools_scope(session, {id1, id2})           # with the strictest k
-    agg = await aggregate(session, questionnaire, scope, campaign_id=c.id)
+    scope = await municipality_scope(session, municipality_id)   # or school_scope, or
+    scope = await schools_scope(session, {id1, id2})             # the strictest k of them
+    total = await aggregate(session, questionnaire, scope, campaign_id=c.id)  # a top level
     split = await breakdown(session, questionnaire, scope, campaign_id=c.id, by="school")
+    mine = await school_aggregate(session, questionnaire, school_id, campaign_id=c.id)
     rate = await response_rate(session, questionnaire, scope.school_ids, c)
-    summarise(questionnaire, answers, k, formula)                 # pure, for tests
+    results_ready(c, today)                                       # figures may be shown
+    summarise(questionnaire, answers, k, formula), split(...)     # pure, for tests
+`aggregate` over one school ignores its neighbours: use `school_aggregate` for a school
+whose municipality's total is shown anywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -82,6 +91,7 @@ __all__ = [
     "municipality_scope",
     "response_rate",
     "results_ready",
+    "school_aggregate",
     "school_scope",
     "schools_scope",
     "split",
@@ -174,6 +184,41 @@ async def breakdown(
     for school, form, answers in await _rows(session, questionnaire, scope, campaign_id):
         grouped.setdefault(school if by == "school" else form, []).append(answers)
     return split(questionnaire, grouped, scope.k, scope.formula)
+
+
+async def school_aggregate(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    school_id: int,
+    *,
+    campaign_id: int | None,
+) -> Aggregate:
+    """A school's figures exactly as its cell in its municipality's breakdown, so the
+    curator's view and the coordinator's never differ by a few people: a school of three
+    beside a school of one shows nothing, or the municipal total minus this school would
+    give the other school's single answer. Free text is listed when the school has k
+    writers and the rest of the municipality has none or k as well."""
+    municipality_id = await municipality_of(session, school_id)
+    if municipality_id is None:
+        scope = await school_scope(session, school_id)
+    else:
+        scope = await municipality_scope(session, municipality_id)
+    grouped: dict[Any, list[dict]] = {}
+    for school, _form, answers in await _rows(session, questionnaire, scope, campaign_id):
+        grouped.setdefault(school, []).append(answers)
+    split_ = split(questionnaire, grouped, scope.k, scope.formula)
+    cell = next((g.aggregate for g in split_.groups if g.group_id == school_id), None)
+    if cell is None:
+        return Aggregate(questionnaire.key, 0, scope.k)
+    if not cell.questions:
+        return cell
+    own = summarise(questionnaire, grouped[school_id], scope.k, scope.formula)
+    questions = list(cell.questions)
+    for index, question in enumerate(own.questions):
+        rest = split_.total.questions[index].answered - question.answered
+        if question.texts and (rest == 0 or rest >= scope.k):
+            questions[index] = question
+    return replace(cell, questions=tuple(questions))
 
 
 async def response_rate(

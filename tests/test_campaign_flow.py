@@ -281,3 +281,30 @@ async def test_no_figures_while_the_campaign_still_takes_answers(harness, world,
     seen = everything_seen(curator)
     assert "Цифры появятся после срока или после закрытия кампании" in seen
     assert SENTINEL not in seen and "Удовлетворённость" not in seen
+
+
+async def test_no_view_can_be_subtracted_from_another(harness, world, clock):
+    """School 1 has three answers, school 2 one: the coordinator's total minus school 1's
+    figures would give school 2's single answer, so school 1's figures are hidden too, for
+    the coordinator and for the school's own curator."""
+    campaign_id = await past_campaign(harness, world, clock)
+    for answers in MENTEE_ANSWERS:
+        await add_response(harness, world.school_id, campaign_id, answers)
+    await add_response(
+        harness,
+        world.other_school_id,
+        campaign_id,
+        {"effectiveness": 5, "communication": 5, "overall": 5, "continue": True},
+    )
+    coordinator = harness.client.user(COORDINATOR)
+    await coordinator.send("/results")
+    seen = everything_seen(coordinator)
+    assert "Удовлетворённость: 57,5 %" in seen  # the municipal total, over four
+    assert "МБОУ лицей № 9: ответов: 3; скрыто, иначе можно вычислить другие школы" in seen
+    assert "МБОУ СОШ № 2: Слишком мало ответов (1 из минимум 3)" in seen
+    assert "60,0 %" not in seen  # school 1's own figure
+    curator = harness.client.user(CURATOR)
+    await curator.send("/results")
+    seen = everything_seen(curator)
+    assert "ответов: 3, но цифры скрыты" in seen
+    assert "60,0 %" not in seen and "6,0 (" not in seen and SENTINEL not in seen

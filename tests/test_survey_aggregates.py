@@ -20,6 +20,7 @@ from storage.survey_aggregates import (
     complementary,
     municipality_scope,
     response_rate,
+    school_aggregate,
     school_scope,
     schools_scope,
     split,
@@ -264,3 +265,37 @@ def test_distribution_counts_every_answer_once() -> None:
     answers = [answer(n) for n in (1, 2, 2, 10, 10, 10)]
     useful = summarise(Q, answers, k=3).questions[0]
     assert Counter(dict(enumerate(useful.distribution, 1))) == Counter({1: 1, 2: 2, 10: 3})
+
+
+async def test_a_schools_view_is_its_cell_of_the_municipal_breakdown(database) -> None:
+    tree = await build_tree(database, NOW)
+    async with database.transaction() as s:
+        campaign = await ensure_campaign(s, tree.municipality_id, date(2026, 11, 23), NOW)
+        for score in (9, 8, 7):
+            s.add(
+                SurveyResponse(
+                    **questionnaire_row(
+                        tree.school_id, campaign.id, answer(score, valuable=f"т{score}")
+                    )
+                )
+            )
+        await s.flush()
+        # Alone in the municipality: the school's figures and texts are shown.
+        mine = await school_aggregate(s, Q, tree.school_id, campaign_id=campaign.id)
+        assert mine.questions[0].mean == 8.0 and len(mine.questions[5].texts) == 3
+        # One answer in the other school: the municipal total (4) minus this school (3)
+        # would be that one person, so this school's figures and texts go.
+        s.add(
+            SurveyResponse(
+                **questionnaire_row(tree.other_school_id, campaign.id, answer(2, valuable="x"))
+            )
+        )
+        await s.flush()
+        mine = await school_aggregate(s, Q, tree.school_id, campaign_id=campaign.id)
+        assert (mine.respondents, mine.questions, mine.satisfaction) == (3, (), None)
+        whole = await aggregate(
+            s, Q, await municipality_scope(s, tree.municipality_id), campaign_id=campaign.id
+        )
+        assert whole.questions[0].mean == 6.5
+        other = await school_aggregate(s, Q, tree.other_school_id, campaign_id=campaign.id)
+        assert not other.enough
