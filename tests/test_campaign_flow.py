@@ -98,6 +98,14 @@ async def test_the_coordinator_moves_closes_and_reopens(harness, world):
     assert alert(harness) == "Открыта снова."
     assert (await campaign_of(harness, world.municipality_id, "2026-12")).closed_at is None
 
+    # The results of the campaign from its card: counts only while it takes answers.
+    before = len(coordinator.replies)
+    await coordinator.click(coordinator.last, text="📊 Итоги")
+    seen = "\n".join(m.text or "" for m in coordinator.replies[before:])
+    assert "Итоги мониторинга: Сальский район" in seen
+    assert "Цифры появятся после срока или после закрытия кампании" in seen
+    assert "Ответили: 0 из 0 ожидаемых" in seen
+
 
 async def test_settings_are_validated(harness, world):
     coordinator = harness.client.user(COORDINATOR)
