@@ -1,6 +1,7 @@
 """Every table, importable from one place (Alembic's env imports this to see them all)."""
 
 from storage.models.catalogue import CatalogueEntry
+from storage.models.community import Announcement, FaqEntry, Practice, Question
 from storage.models.core import Feedback, FsmState, Person, ProcessedUpdate
 from storage.models.meetings import Meeting, MeetingAttendee, MeetingChange, MeetingPhoto
 from storage.models.orgs import Invitation, InvitationUse, Membership, Organization
@@ -13,6 +14,7 @@ from storage.models.programmes import (
     ProgrammeComment,
     ProgrammeMember,
 )
+from storage.models.statistics import SchoolStatistics
 from storage.models.surveys import (
     Campaign,
     SurveyParticipation,
@@ -21,10 +23,12 @@ from storage.models.surveys import (
 )
 
 __all__ = [
+    "Announcement",
     "Campaign",
     "CatalogueEntry",
     "Consent",
     "CrossSchoolPermission",
+    "FaqEntry",
     "Feedback",
     "FsmState",
     "Invitation",
@@ -40,10 +44,13 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "PlanItem",
+    "Practice",
     "ProcessedUpdate",
     "Programme",
     "ProgrammeComment",
     "ProgrammeMember",
+    "Question",
+    "SchoolStatistics",
     "SurveyParticipation",
     "SurveyResponse",
     "SurveySettings",
