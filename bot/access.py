@@ -24,6 +24,7 @@ from storage.models.orgs import Organization
 from storage.orgs import descendants, managed_org_ids
 
 MANAGERS = (Role.coordinator, Role.curator)
+EVERYONE = (Role.coordinator, Role.curator, Role.mentor, Role.mentee)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "results", __("Results of the monitoring"), frozenset({Role.curator, Role.coordinator})
     ),
+    CommandSpec("summary", __("Summary and key indicators"), frozenset(MANAGERS)),
+    CommandSpec("stats", __("The school's figures for the indicators"), frozenset({Role.curator})),
+    CommandSpec("export", __("Registers and figures as a spreadsheet"), frozenset(MANAGERS)),
+    CommandSpec("chart", __("Charts"), frozenset(MANAGERS)),
+    CommandSpec("report", __("Draft of the analytical note"), frozenset(MANAGERS)),
+    CommandSpec("practices", __("Bank of best practices"), frozenset(EVERYONE)),
+    CommandSpec("announce", __("Write an announcement"), frozenset(MANAGERS)),
+    CommandSpec("ask", __("Ask the curator a question"), frozenset({Role.mentor, Role.mentee})),
+    CommandSpec("questions", __("Questions from participants"), frozenset({Role.curator})),
+    CommandSpec("faq", __("Frequent questions"), frozenset(EVERYONE)),
     CommandSpec(
         "outbox",
         __("Delivery of reminders and announcements"),
