@@ -107,6 +107,13 @@ async def render_card(
     lines = [f"<b>{escape(display_name(person.person.full_name))}</b>", f"«{escape(school.name)}»"]
     lines += [f"• {role_title(m.role)} — {status_title(m.status)}" for m in person.memberships]
     lines += consent_lines(person, zone)
+    if person.person.blocked_at is not None:
+        # Reminders and announcements no longer reach them; the curator can call instead.
+        lines.append(
+            _("🚫 has blocked the bot since {date}: messages do not reach them").format(
+                date=local_date(person.person.blocked_at, zone)
+            )
+        )
     shown_role = None
     for role, field, answers in await register_fields(session, person):
         if role != shown_role:

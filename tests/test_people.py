@@ -302,3 +302,16 @@ async def test_a_mentor_is_refused(harness, clock):
     assert (
         mentor.last.text == "This command is not available for your role. Send /help to see yours."
     )
+
+
+async def test_the_curator_sees_who_has_blocked_the_bot(harness, clock):
+    tree, ids, curator = await school_with_people(harness, clock)
+    mentor = harness.client.user(5010)
+    await mentor.block_bot()
+    await curator.send("/people")
+    await curator.click(curator.last, text="2. Борисов Пётр")
+    assert "has blocked the bot since" in curator.last.text
+    await mentor.unblock_bot()
+    await curator.send("/people")
+    await curator.click(curator.last, text="2. Борисов Пётр")
+    assert "blocked the bot" not in curator.last.text
