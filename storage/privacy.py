@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import Base
+from storage.meetings_privacy import erase_meeting_data, meetings_for_export
 from storage.models import (
     Consent,
     Feedback,
@@ -22,6 +23,7 @@ from storage.models import (
     Person,
 )
 from storage.models.enums import MembershipStatus
+from storage.models.outbox import OutboxMessage
 from storage.models.programmes import Programme, ProgrammeMember
 from storage.survey_answers import erase_participations, participations_for_export
 
@@ -121,6 +123,7 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
         "conversation_state": [_columns(s, "key") for s in states],
         # That the person answered questionnaires, never what: responses carry no identity.
         "survey_participations": await participations_for_export(session, person_id),
+        **await meetings_for_export(session, person_id),
     }
 
 
@@ -136,6 +139,13 @@ async def erase_person(
     assert person is not None
     telegram_id = person.telegram_id
     await erase_participations(session, survey_key, person_id)
+    await erase_meeting_data(session, person_id)
+    # Reminders still owed to them would address someone who has left.
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.person_id == person_id, OutboxMessage.state == "pending"
+        )
+    )
     await session.execute(delete(FsmState).where(_fsm_keys_of(telegram_id)))
     await session.execute(delete(MentorProfile).where(MentorProfile.person_id == person_id))
     await session.execute(delete(MenteeProfile).where(MenteeProfile.person_id == person_id))

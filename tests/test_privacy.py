@@ -20,6 +20,8 @@ from storage.models import (
     Person,
 )
 from storage.models.enums import Role
+from storage.models.outbox import OutboxMessage
+from storage.outbox import enqueue
 from tests.support.seed import add_person, build_tree, person_by_telegram
 
 NAME = "Петрова Анна Сергеевна"
@@ -107,6 +109,10 @@ async def test_mydata_sends_everything_about_the_person_and_nobody_else(harness,
         ("FeedbackForm:text", {"topic": "question"})
     ]
 
+    # The meeting log's parts are there, empty for someone who has had no meeting yet.
+    assert (data["meetings_logged"], data["meetings_attended"]) == ([], [])
+    assert data["meeting_photos_added"] == []
+
     for foreign in (OTHER_NAME, "3102", "Секретная жалоба"):
         assert foreign not in raw, foreign
 
@@ -135,6 +141,17 @@ async def test_forget_yes_erases_the_person_and_the_account_starts_afresh(harnes
         # Another destiny's conversation of the same account, and someone else's.
         for key in ("fsm:42:3101:3101:other", "fsm:42:3102:3102:default"):
             session.add(FsmState(key=key, state="X:y", data={}, updated_at=clock.now()))
+        owed = await enqueue(
+            session,
+            kind="announcement",
+            subject="a1",
+            person_id=mentee,
+            due_at=clock.now() + timedelta(days=1),
+            timezone="Europe/Moscow",
+            now=clock.now(),
+            params={"text": "Собрание", "sender": "Куратор"},
+        )
+        assert owed
     user = harness.client.user(3101)
     await english(user)
     await user.send("/forget")
@@ -162,6 +179,8 @@ async def test_forget_yes_erases_the_person_and_the_account_starts_afresh(harnes
         assert [f.person_id for f in feedback] == [curator]
         keys = (await session.scalars(select(FsmState.key))).all()
         assert keys == ["fsm:42:3102:3102:default"]
+        # Reminders still owed to someone who has left are dropped.
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         # The registration stays counted, pointing at the erased person.
         uses = (await session.scalars(select(InvitationUse.person_id))).all()
         assert uses == [mentee]
