@@ -25,6 +25,7 @@ def get_routers() -> list[Router]:
         pairing,
         pairs,
         people,
+        practices,
         privacy,
         profile,
         programme,
@@ -58,6 +59,7 @@ def get_routers() -> list[Router]:
         campaign,
         campaign_results,
         survey,
+        practices,
         forms,
         fallback,
     ]

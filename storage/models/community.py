@@ -26,10 +26,11 @@ class Practice(Base):
     programme_id: Mapped[int | None] = mapped_column(
         ForeignKey("programmes.id", ondelete="SET NULL")
     )
+    # A code of handlers/practice_common.TOPICS (the questions of seed 001 §5.3).
     topic: Mapped[str | None] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text)
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Telegram file ids with their names: [{"file_id": …, "name": …}]
+    # Telegram file ids: [{"file_id": …, "name": …, "kind": "document" | "photo"}]
     files: Mapped[list[dict]] = mapped_column(JSON, default=list)
     # submitted → school (approved by the curator) → municipal (promoted by the coordinator);
     # or returned (with a reason) to the author.
@@ -49,7 +50,11 @@ class Announcement(Base):
     __tablename__ = "announcements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # Drawn when the author starts writing; confirming twice finds the same row.
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     org_id: Mapped[int] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )

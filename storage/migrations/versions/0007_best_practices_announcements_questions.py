@@ -24,6 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "announcements",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=32), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("org_id", sa.Integer(), nullable=False),
         sa.Column("roles", sa.JSON(), nullable=False),
@@ -43,8 +44,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_announcements")),
+        sa.UniqueConstraint("key", name=op.f("uq_announcements_key")),
     )
     with op.batch_alter_table("announcements", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_announcements_author_id"), ["author_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_announcements_org_id"), ["org_id"], unique=False)
 
     op.create_table(
@@ -187,5 +190,6 @@ def downgrade() -> None:
     op.drop_table("faq_entries")
     with op.batch_alter_table("announcements", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_announcements_org_id"))
+        batch_op.drop_index(batch_op.f("ix_announcements_author_id"))
 
     op.drop_table("announcements")
