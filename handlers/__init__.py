@@ -9,6 +9,7 @@ def get_routers() -> list[Router]:
     """Fresh routers on every call: a router can belong to one dispatcher only, and tests
     and the benchmark build many."""
     from handlers import (
+        announce,
         campaign,
         campaign_results,
         cancel,
@@ -60,6 +61,7 @@ def get_routers() -> list[Router]:
         campaign_results,
         survey,
         practices,
+        announce,
         forms,
         fallback,
     ]
