@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot migrate` only applies migrations."""
+"""`python -m bot` runs the bot (long polling); `python -m bot webhook` serves a webhook;
+`python -m bot migrate` only applies migrations; `python -m bot backup` copies the database."""
 
 from __future__ import annotations
 
@@ -16,17 +17,23 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "migrate", "import-orgs"],
+        choices=["run", "webhook", "migrate", "import-orgs", "backup"],
         help="run: long polling (default); migrate: apply database migrations and exit; "
-        "import-orgs FILE: load organisations from an .xlsx or .csv template",
+        "import-orgs FILE: load organisations from an .xlsx or .csv template; "
+        "webhook: serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET); "
+        "backup [PATH]: copy the database (default ./data/backups/)",
     )
-    parser.add_argument("file", nargs="?", help="import-orgs: the .xlsx or .csv file")
+    parser.add_argument(
+        "file", nargs="?", help="import-orgs: the .xlsx or .csv file; backup: where to write"
+    )
     parser.add_argument("--dry-run", action="store_true", help="import-orgs: save nothing")
     args = parser.parse_args(argv)
     if args.command == "import-orgs" and args.file is None:
         parser.error("import-orgs needs a FILE (.xlsx or .csv)")
-    if args.command != "import-orgs" and (args.file or args.dry_run):
-        parser.error("FILE and --dry-run go with import-orgs only")
+    if args.command not in ("import-orgs", "backup") and args.file:
+        parser.error("FILE goes with import-orgs and backup only")
+    if args.command != "import-orgs" and args.dry_run:
+        parser.error("--dry-run goes with import-orgs only")
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level.upper(),
@@ -37,6 +44,16 @@ def main(argv: list[str] | None = None) -> int:
         from bot.import_orgs import run_import
 
         return asyncio.run(run_import(settings, args.file, args.dry_run))
+    if args.command == "backup":
+        from bot.backup import run_backup
+
+        return run_backup(settings, args.file)
+    if args.command == "webhook":
+        from bot.webhook import run_webhook
+
+        settings.require_webhook()
+        asyncio.run(run_webhook(settings))
+        return 0
     from bot import runner
 
     if args.command == "migrate":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("ru", "en")
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///data/mentorship.sqlite3"
+# What Telegram accepts as setWebhook's secret_token (sent back in a header).
+WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -41,6 +44,13 @@ class Settings(BaseSettings):
     # Key of the links that let a respondent replace their own anonymous answers until the
     # deadline; when unset it is derived from BOT_TOKEN, so a new token invalidates the links.
     survey_secret: SecretStr | None = None
+    # Webhook mode (`python -m bot webhook`): the public base URL Telegram posts to, plus the
+    # path; the secret comes back in X-Telegram-Bot-Api-Secret-Token with every update.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_path: str = "/telegram"
 
     @field_validator("bot_token")
     @classmethod
@@ -91,6 +101,32 @@ class Settings(BaseSettings):
             raise ValueError("expected redis://host:port/db")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("expected the public base URL, e.g. https://bot.example.org")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not WEBHOOK_SECRET_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("expected 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not value.startswith("/") or any(c.isspace() or c in "?#" for c in value):
+            raise ValueError("expected a path such as /telegram")
+        return value
+
     @field_validator("default_timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
@@ -110,6 +146,24 @@ class Settings(BaseSettings):
     @property
     def bot_id(self) -> int:
         return int(self.bot_token.get_secret_value().partition(":")[0])
+
+    @property
+    def webhook_endpoint(self) -> str:
+        """The full URL given to setWebhook."""
+        return f"{self.webhook_url}{self.webhook_path}"
+
+    def require_webhook(self) -> None:
+        """Webhook mode cannot start without a public URL and a secret."""
+        missing = [
+            f"configuration error: {name} is not set (required by `python -m bot webhook`)"
+            for name, value in (
+                ("WEBHOOK_URL", self.webhook_url),
+                ("WEBHOOK_SECRET", self.webhook_secret),
+            )
+            if value is None
+        ]
+        if missing:
+            raise SettingsError("; ".join(missing))
 
     @property
     def survey_key(self) -> bytes:

@@ -1,17 +1,24 @@
-"""Long polling with a clean start and a bounded, graceful stop."""
+"""What every way of running the bot shares: a clean start and a bounded, graceful stop.
+
+`Runtime` opens the database (migrating it), builds the dispatcher and the Bot, and
+registers the dispatcher's startup and shutdown hooks; long polling (here) and the webhook
+server (bot/webhook.py) only differ in how updates arrive. The ticker and the outbox
+sender run in the leader instance only (scheduler/leader.py).
+"""
 
 from __future__ import annotations
 
 import logging
 from functools import partial
 
-from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from aiogram.types import User
 
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.factory import App, build_app, build_bot
 from scheduler.campaigns import CampaignJob
+from scheduler.leader import Leadership, lock_key
 from scheduler.maintenance import run_maintenance
 from scheduler.outbox_sender import OutboxSender
 from scheduler.reminder_job import ReminderJob
@@ -46,61 +53,100 @@ def build_ticker(app: App, settings: Settings) -> Ticker:
     return ticker
 
 
-async def run_polling(settings: Settings) -> None:
-    database = Database(settings.database_url)
-    applied = await upgrade_to_head(database.engine)
-    if applied:
-        log.info("applied migrations: %s", ", ".join(applied))
-    app = build_app(settings, database)
-    bot = build_bot(settings)
-    ticker = build_ticker(app, settings)
-    dispatcher = app.dispatcher
-    sender = OutboxSender(
-        database,
-        bot,
-        app.i18n,
-        dispatcher["clock"],
-        settings.send_rate,
-        settings.default_locale,
-    )
+class Runtime:
+    """The database, the dispatcher, the Bot and the leader's jobs of one process."""
 
-    async def on_startup(bot: Bot) -> None:
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self.settings = settings
+        self.database = database
+        self.app = build_app(settings, database)
+        self.bot = build_bot(settings)
+        self.dispatcher = self.app.dispatcher
+        self.leadership = Leadership(
+            settings.database_url,
+            lock_key(settings.bot_id),
+            self._start_leading,
+            self._stop_leading,
+        )
+        self.ticker: Ticker | None = None
+        self.sender: OutboxSender | None = None
+        self.dispatcher.startup.register(self.on_startup)
+        self.dispatcher.shutdown.register(self.on_shutdown)
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Runtime:
+        database = Database(settings.database_url)
+        applied = await upgrade_to_head(database.engine)
+        if applied:
+            log.info("applied migrations: %s", ", ".join(applied))
+        return cls(settings, database)
+
+    async def identify(self) -> User:
         try:
-            await set_default_commands(bot, app.i18n)
-        except TelegramAPIError as exc:
-            log.warning("could not set the command menu: %s", exc)
-        ticker.start()
-        sender.start()
-
-    async def on_shutdown() -> None:
-        log.info("stopping: waiting for %s update(s) in flight", app.inflight.count)
-        if not await app.inflight.drained(settings.shutdown_timeout):
-            log.warning(
-                "%s update(s) still in flight after %.0f s; stopping anyway",
-                app.inflight.count,
-                settings.shutdown_timeout,
-            )
-        ticker.stop()
-        # The message in flight finishes and its outcome is recorded; the rest wait in the
-        # outbox for the next start.
-        await sender.stop()
-
-    dispatcher.startup.register(on_startup)
-    dispatcher.shutdown.register(on_shutdown)
-    try:
-        try:
-            me = await bot.get_me()
+            return await self.bot.get_me()
         except TelegramUnauthorizedError:
             raise StartupError("configuration error: BOT_TOKEN was rejected by Telegram") from None
-        log.info("starting as @%s on %s", me.username, database.engine.dialect.name)
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dispatcher.start_polling(
-            bot,
+
+    async def on_startup(self) -> None:
+        try:
+            await set_default_commands(self.bot, self.app.i18n)
+        except TelegramAPIError as exc:
+            log.warning("could not set the command menu: %s", exc)
+        self.leadership.start()
+
+    async def on_shutdown(self) -> None:
+        inflight = self.app.inflight
+        log.info("stopping: waiting for %s update(s) in flight", inflight.count)
+        if not await inflight.drained(self.settings.shutdown_timeout):
+            log.warning(
+                "%s update(s) still in flight after %.0f s; stopping anyway",
+                inflight.count,
+                self.settings.shutdown_timeout,
+            )
+        await self.leadership.stop()
+
+    async def _start_leading(self) -> None:
+        # Fresh ones each time: a stopped scheduler or sender is not started again.
+        self.ticker = build_ticker(self.app, self.settings)
+        self.sender = OutboxSender(
+            self.database,
+            self.bot,
+            self.app.i18n,
+            self.dispatcher["clock"],
+            self.settings.send_rate,
+            self.settings.default_locale,
+        )
+        self.ticker.start()
+        self.sender.start()
+
+    async def _stop_leading(self) -> None:
+        if self.ticker is not None:
+            self.ticker.stop()
+        if self.sender is not None:
+            # The message in flight finishes and its outcome is recorded; the rest wait in
+            # the outbox for the next leader.
+            await self.sender.stop()
+        self.ticker = self.sender = None
+
+    async def close(self) -> None:
+        try:
+            await self.bot.session.close()
+        finally:
+            await self.database.dispose()
+            log.info("stopped")
+
+
+async def run_polling(settings: Settings) -> None:
+    runtime = await Runtime.open(settings)
+    try:
+        me = await runtime.identify()
+        log.info("starting as @%s on %s", me.username, runtime.database.engine.dialect.name)
+        await runtime.bot.delete_webhook(drop_pending_updates=False)
+        await runtime.dispatcher.start_polling(
+            runtime.bot,
             handle_signals=True,
             close_bot_session=True,
-            allowed_updates=dispatcher.resolve_used_update_types(),
+            allowed_updates=runtime.dispatcher.resolve_used_update_types(),
         )
     finally:
-        await bot.session.close()
-        await database.dispose()
-        log.info("stopped")
+        await runtime.close()
