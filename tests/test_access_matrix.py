@@ -29,16 +29,24 @@ COMMANDS = (
     "outbox",
     "campaign",
     "results",
+    "practices",
+    "announce",
+    "ask",
+    "questions",
+    "faq",
 )
 PERSONAL = {"profile", "mydata", "forget"}
 # Which of the commands each kind of person may use.
 MATRIX = {
     "stranger": set(),
-    "mentor": PERSONAL | {"pairs", "programme"},
-    "mentee": PERSONAL | {"pairs", "programme"},
-    "curator": PERSONAL | {"invite", "people", "pair", "pairs", "programme", "results"},
+    "mentor": PERSONAL | {"pairs", "programme"} | {"practices", "ask", "faq"},
+    "mentee": PERSONAL | {"pairs", "programme"} | {"practices", "ask", "faq"},
+    "curator": PERSONAL
+    | {"invite", "people", "pair", "pairs", "programme", "results"}
+    | {"practices", "announce", "questions", "faq"},
     "coordinator": PERSONAL
-    | {"orgs", "invite", "catalogue", "pairs", "outbox", "campaign", "results"},
+    | {"orgs", "invite", "catalogue", "pairs", "outbox", "campaign", "results"}
+    | {"practices", "announce", "faq"},
     "admin": {"orgs", "invite", "outbox"},
 }
 IDS = {
