@@ -4,6 +4,7 @@
 - `start_fake_server` (server): the real wire protocol on loopback for `python -m bot`.
 - `FakeSession` (session): an aiogram session calling the core directly.
 - `BotClient` (botclient): feeds updates straight into a Dispatcher.
+- `WebhookDelivery` (webhook): posts updates to a webhook bot, as Telegram and a proxy do.
 
 Names load lazily: importing aiogram costs seconds, and the standalone server needs none of it.
 """
@@ -23,6 +24,7 @@ _HOMES = {
     "FakeUser": "users",
     "SentMessage": "records",
     "StoredFile": "records",
+    "WebhookDelivery": "webhook",
     "start_fake_server": "server",
 }
 __all__ = sorted(_HOMES)
