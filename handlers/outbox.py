@@ -36,7 +36,7 @@ async def render(
 ) -> tuple[str, InlineKeyboardMarkup]:
     scope = await managed_orgs(session, actor)
     view = await outbox.queue_view(session, clock.now(), scope)
-    lines = [f"<b>{_('Outbox')}</b>"]
+    lines = ["<b>" + _("Outbox") + "</b>"]
     if scope is not None:
         lines.append(_("Messages about your organisations only."))
     lines.append("")
