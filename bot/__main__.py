@@ -49,9 +49,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_backup(settings, args.file)
     if args.command == "webhook":
+        settings.require_webhook()  # before the imports, which log
         from bot.webhook import run_webhook
 
-        settings.require_webhook()
         asyncio.run(run_webhook(settings))
         return 0
     from bot import runner

@@ -9,6 +9,14 @@ steps down (stops its jobs) as soon as the check fails.
 
 SQLite is one process by nature, so there the lock is simply held.
 
+When the leader's session ends under it (the server restarts, an administrator terminates
+it), the lock is free at once and another instance may start before the old leader has
+noticed: the old one learns it from the connection's termination callback or, when the
+network is cut, from the next check (CHECK_SECONDS). For that moment both may run. It is
+harmless: the outbox claims each row with a conditional UPDATE before sending it, and the
+ticker's jobs are idempotent (reminders are enqueued under a dedupe key, campaigns are
+upserted, maintenance deletes).
+
 The connection must reach PostgreSQL itself or a pooler in session mode: in transaction
 mode (PgBouncer's default) a session lock means nothing.
 """
@@ -106,10 +114,14 @@ class Leadership:
         try:
             if not await connection.fetchval("SELECT pg_try_advisory_lock($1)", self.key):
                 return
+            lost = asyncio.Event()
+            connection.add_termination_listener(lambda _connection: lost.set())
             try:
                 await self._elected()
                 while not self._stopping.is_set():
-                    await self._sleep(self.check_seconds)
+                    await self._sleep(self.check_seconds, lost)
+                    if lost.is_set() or connection.is_closed():
+                        raise ConnectionError("the lock connection was closed")
                     if not self._stopping.is_set():
                         await connection.fetchval("SELECT 1", timeout=self.check_seconds)
             finally:
@@ -137,11 +149,16 @@ class Leadership:
         except Exception:
             log.exception("leadership: stopping the leader's jobs failed")
 
-    async def _sleep(self, seconds: float) -> None:
+    async def _sleep(self, seconds: float, lost: asyncio.Event | None = None) -> None:
+        """Wait `seconds`, or less if stopping (or the lock connection is lost)."""
+        waits = [asyncio.ensure_future(self._stopping.wait())]
+        if lost is not None:
+            waits.append(asyncio.ensure_future(lost.wait()))
         try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-        except TimeoutError:
-            pass
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
 
 
 async def _close(connection: asyncpg.Connection) -> None:

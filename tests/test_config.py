@@ -84,3 +84,65 @@ def test_the_process_prints_one_line_and_no_traceback(tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr.strip() == "configuration error: BOT_TOKEN is not set"
     assert "Traceback" not in result.stderr
+
+
+def test_webhook_settings_have_defaults_and_build_the_endpoint(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    settings = load_settings()
+    assert (settings.webhook_host, settings.webhook_port, settings.webhook_path) == (
+        "0.0.0.0",
+        8080,
+        "/telegram",
+    )
+    assert settings.webhook_url is None and settings.webhook_secret is None
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/")
+    monkeypatch.setenv("WEBHOOK_SECRET", "A-z_09" * 40)
+    monkeypatch.setenv("WEBHOOK_PATH", "/tg/hook")
+    settings = load_settings()
+    assert settings.webhook_endpoint == "https://bot.example.org/tg/hook"
+    settings.require_webhook()  # nothing missing
+    assert "A-z_09" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("WEBHOOK_SECRET", "has space", "WEBHOOK_SECRET is invalid: expected 1-256 characters"),
+        ("WEBHOOK_SECRET", "секрет", "WEBHOOK_SECRET is invalid: expected 1-256 characters"),
+        ("WEBHOOK_SECRET", "x" * 257, "WEBHOOK_SECRET is invalid: expected 1-256 characters"),
+        ("WEBHOOK_URL", "bot.example.org", "WEBHOOK_URL is invalid: expected the public base"),
+        ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT is invalid"),
+        ("WEBHOOK_PORT", "http", "WEBHOOK_PORT is invalid"),
+        ("WEBHOOK_PATH", "telegram", "WEBHOOK_PATH is invalid: expected a path"),
+    ],
+)
+def test_a_malformed_webhook_setting_names_the_variable(monkeypatch, variable, value, expected):
+    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert expected in str(caught.value)
+    assert value not in str(caught.value) or variable != "WEBHOOK_SECRET"
+
+
+def test_webhook_mode_without_url_and_secret_stops_with_one_line(tmp_path: Path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.upper().startswith(("BOT_", "WEBHOOK_", "DATABASE_"))
+    }
+    env.update(PYTHONPATH=str(ROOT), BOT_TOKEN="1:x")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "webhook"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "configuration error: WEBHOOK_URL is not set (required by `python -m bot webhook`); "
+        "configuration error: WEBHOOK_SECRET is not set (required by `python -m bot webhook`)"
+    )
+    assert not (tmp_path / "data").exists()  # stopped before touching the database
