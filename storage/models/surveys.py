@@ -2,8 +2,9 @@
 
 Who has answered (`SurveyParticipation`, for reminders and response rates) and what was
 answered (`SurveyResponse`) are separate tables with no key between them. A response
-carries its school, role and questionnaire for aggregates, a random id (so the order of
-rows does not follow the order of participations) and no time. The only bridge is `link`,
+carries its school, role and questionnaire for aggregates, a random id as its key (on SQLite
+the table has no hidden rowid, so the order of rows does not follow the order of
+participations) and no time. The only bridge is `link`,
 a keyed hash (HMAC with a secret kept outside the database) that lets the respondent
 replace their own answers until the deadline; it is cleared when the campaign closes.
 """
@@ -104,3 +105,7 @@ class SurveyResponse(Base):
     late: Mapped[bool]
     link: Mapped[str | None] = mapped_column(String(64), unique=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    # SQLite would otherwise keep a hidden rowid in insertion order, which lines responses up
+    # with the participations' submission times; a table keyed by the random id has none.
+    __table_args__ = ({"sqlite_with_rowid": False},)

@@ -110,6 +110,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_responses")),
         sa.UniqueConstraint("link", name=op.f("uq_survey_responses_link")),
+        # No hidden rowid on SQLite: its order would follow the order of submissions.
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("survey_responses", schema=None) as batch_op:
         batch_op.create_index(
