@@ -1,0 +1,89 @@
+"""What /summary, /export, /chart and /report share: whose figures, and the day they are for.
+
+A curator reports on their school(s), a coordinator on the municipality or region they
+coordinate. Every callback carries an organisation id, and each handler checks it against
+the actor's own organisations again, so a forged id of another school is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from bot.clock import Clock
+from bot.config import Settings
+from handlers.campaign_common import local_today
+from storage.models.enums import Role
+from storage.models.orgs import Organization
+
+MAX_CHOICES = 40
+
+
+class RepOpen(CallbackData, prefix="rp_o"):
+    cmd: str  # summary | export | chart | report
+    org: int
+    page: int = -1  # -1: chosen from the list (a new message); else a page of /summary
+
+
+def button(label: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=label, callback_data=data.pack())
+
+
+def markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def report_orgs(session: AsyncSession, actor: Actor) -> list[Organization]:
+    """The curator's schools and the coordinator's municipalities or regions, by name."""
+    ids = actor.org_ids(Role.curator) | actor.org_ids(Role.coordinator)
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)
+    )
+    return list(rows.all())
+
+
+async def org_in_scope(
+    query: CallbackQuery, session: AsyncSession, actor: Actor, org_id: int
+) -> Organization | None:
+    found = next((o for o in await report_orgs(session, actor) if o.id == org_id), None)
+    if found is None:
+        await query.answer(_("This organisation is not in your scope."), show_alert=True)
+    return found
+
+
+async def ask_or_pick(
+    message: Message, session: AsyncSession, actor: Actor, cmd: str
+) -> Organization | None:
+    """The only organisation of the actor, or None after offering a choice."""
+    found = await report_orgs(session, actor)
+    if not found:
+        await message.answer(_("There are no schools or municipalities in your scope yet."))
+        return None
+    if len(found) == 1:
+        return found[0]
+    await message.answer(
+        _("Which organisation?"),
+        reply_markup=markup(
+            [[button(o.name, RepOpen(cmd=cmd, org=o.id))] for o in found[:MAX_CHOICES]]
+        ),
+    )
+    return None
+
+
+async def report_day(
+    session: AsyncSession, settings: Settings, clock: Clock, org: Organization
+) -> date:
+    """Today in the organisation's time zone."""
+    return await local_today(session, settings, clock, org.id)
+
+
+def file_stem(org: Organization, today: date) -> str:
+    return f"{org.id}-{today.isoformat()}"
