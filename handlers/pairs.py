@@ -3,6 +3,7 @@ filters, a coordinator the counts by school."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from aiogram import Router
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed
 from bot.actor import Actor
+from bot.clock import Clock
 from handlers.screens import replace_screen
 from storage.models.enums import OrgLevel, Role
 from storage.models.orgs import Organization
@@ -53,7 +55,7 @@ def _names(names: list[str]) -> str:
 
 def row_text(number: int, row: Row) -> str:
     kind = _("group") if row.is_group else _("pair")
-    return _(
+    text = _(
         "{n}. {kind}, {form} — {status}\n   mentors: {mentors}; mentees: {mentees}; {start}–{end}"
     ).format(
         n=number,
@@ -65,16 +67,24 @@ def row_text(number: int, row: Row) -> str:
         start=row.starts_on.strftime("%d.%m.%Y"),
         end=row.planned_end_on.strftime("%d.%m.%Y"),
     )
+    if row.quiet:
+        text += "\n   " + _("💤 no meeting logged in the last 30 days")
+    return text
 
 
-async def pairs_requested(message: Message, session: AsyncSession, actor: Actor) -> None:
+async def pairs_requested(
+    message: Message, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    today = clock.now().date()
     if actor.has_role(Role.curator):
-        text, markup = await _school_page(session, actor, PairsPage())
+        text, markup = await _school_page(session, actor, PairsPage(), today)
         await message.answer(text, reply_markup=markup)
     if actor.has_role(Role.coordinator):
         await message.answer(await _counts_text(session, actor))
     if actor.has_role(Role.mentor, Role.mentee):
-        rows, total = await programme_rows(session, person_id=actor.person_id, limit=OWN_ROWS)
+        rows, total = await programme_rows(
+            session, person_id=actor.person_id, limit=OWN_ROWS, today=today
+        )
         lines = (
             [_("Your pairs and groups:")] if rows else [_("You are not in any pair or group yet.")]
         )
@@ -85,7 +95,7 @@ async def pairs_requested(message: Message, session: AsyncSession, actor: Actor)
 
 
 async def _school_page(
-    session: AsyncSession, actor: Actor, page: PairsPage
+    session: AsyncSession, actor: Actor, page: PairsPage, today: date
 ) -> tuple[str, InlineKeyboardMarkup]:
     schools = actor.org_ids(Role.curator)
     forms = await forms_in_use(session, schools)
@@ -96,6 +106,7 @@ async def _school_page(
         form_id=page.form_id or None,
         limit=PAGE,
         offset=page.page * PAGE,
+        today=today,
     )
     title = status_title(page.status) if page.status else _("all")
     form_name = dict(forms).get(page.form_id)
@@ -142,7 +153,11 @@ async def _school_page(
 
 
 async def page_pressed(
-    query: CallbackQuery, callback_data: PairsPage, session: AsyncSession, actor: Actor
+    query: CallbackQuery,
+    callback_data: PairsPage,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
 ) -> None:
     forms = {f for f, _name in await forms_in_use(session, actor.org_ids(Role.curator))}
     valid = (
@@ -154,7 +169,7 @@ async def page_pressed(
     if not valid:
         await query.answer(_("This button is no longer active."))
         return
-    text, markup = await _school_page(session, actor, callback_data)
+    text, markup = await _school_page(session, actor, callback_data, clock.now().date())
     await query.answer()
     if isinstance(query.message, Message):
         await replace_screen(query.message, text, markup)

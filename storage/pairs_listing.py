@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.catalogue import CatalogueEntry
 from storage.models.core import Person
+from storage.models.meetings import Meeting
 from storage.models.orgs import Organization
 from storage.models.programmes import Programme, ProgrammeMember
+
+QUIET_AFTER = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class Row:
     planned_end_on: date
     mentors: list[str]
     mentees: list[str]
+    # Active, and no meeting logged for QUIET_AFTER (or since the start, if none yet).
+    quiet: bool = False
 
 
 async def programme_rows(
@@ -35,8 +40,11 @@ async def programme_rows(
     form_id: int | None = None,
     limit: int = 20,
     offset: int = 0,
+    today: date | None = None,
 ) -> tuple[list[Row], int]:
-    """A page of programmes where the person is a member, or of the schools; and the total."""
+    """A page of programmes where the person is a member, or of the schools; and the total.
+
+    With `today`, active programmes without a meeting in the last 30 days are marked quiet."""
     query = select(Programme.id)
     if person_id is not None:
         query = query.join(ProgrammeMember, ProgrammeMember.programme_id == Programme.id).where(
@@ -74,6 +82,20 @@ async def programme_rows(
     people: dict[int, dict[str, list[str]]] = {i: {"mentor": [], "mentee": []} for i in ids}
     for programme_id, role, name in members:
         people[programme_id][role].append(name or "—")
+    last_meeting = dict(
+        (
+            await session.execute(
+                select(Meeting.programme_id, func.max(Meeting.held_on))
+                .where(Meeting.programme_id.in_(ids), Meeting.deleted_at.is_(None))
+                .group_by(Meeting.programme_id)
+            )
+        ).all()
+    )
+
+    def quiet(programme: Programme) -> bool:
+        since = last_meeting.get(programme.id) or programme.starts_on
+        return today is not None and programme.status == "active" and since <= today - QUIET_AFTER
+
     by_id = {p.id: (p, form) for p, form in programmes}
     rows = [
         Row(
@@ -85,6 +107,7 @@ async def programme_rows(
             planned_end_on=by_id[i][0].planned_end_on,
             mentors=people[i]["mentor"],
             mentees=people[i]["mentee"],
+            quiet=quiet(by_id[i][0]),
         )
         for i in ids
     ]
