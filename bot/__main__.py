@@ -17,17 +17,23 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "webhook", "migrate", "import-orgs", "backup"],
+        choices=["run", "webhook", "migrate", "import-orgs", "backup", "demo"],
         help="run: long polling (default); migrate: apply database migrations and exit; "
         "import-orgs FILE: load organisations from an .xlsx or .csv template; "
         "webhook: serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET); "
-        "backup [PATH]: copy the database (default ./data/backups/)",
+        "backup [PATH]: copy the database (default ./data/backups/); "
+        "demo [DB]: a synthetic municipality and its reports in --out (default ./demo/)",
     )
     parser.add_argument(
         "file", nargs="?", help="import-orgs: the .xlsx or .csv file; backup: where to write"
     )
     parser.add_argument("--dry-run", action="store_true", help="import-orgs: save nothing")
+    parser.add_argument("--out", default="demo", help="demo: where the reports are written")
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        from bot.demo import run as run_demo
+
+        return run_demo(args.file or "data/demo.sqlite3", args.out)
     if args.command == "import-orgs" and args.file is None:
         parser.error("import-orgs needs a FILE (.xlsx or .csv)")
     if args.command not in ("import-orgs", "backup") and args.file:
