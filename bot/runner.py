@@ -18,7 +18,7 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.factory import App, build_app, build_bot
 from scheduler.campaigns import CampaignJob
-from scheduler.leader import Leadership, lock_key
+from scheduler.leader import Leadership, lock_key, migrations_lock
 from scheduler.maintenance import run_maintenance
 from scheduler.outbox_sender import OutboxSender
 from scheduler.reminder_job import ReminderJob
@@ -36,7 +36,8 @@ class StartupError(SystemExit):
 async def migrate(settings: Settings) -> list[str]:
     database = Database(settings.database_url)
     try:
-        return await upgrade_to_head(database.engine)
+        async with migrations_lock(settings.database_url):
+            return await upgrade_to_head(database.engine)
     finally:
         await database.dispose()
 
@@ -76,10 +77,15 @@ class Runtime:
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
         database = Database(settings.database_url)
-        applied = await upgrade_to_head(database.engine)
-        if applied:
-            log.info("applied migrations: %s", ", ".join(applied))
-        return cls(settings, database)
+        try:
+            async with migrations_lock(settings.database_url):
+                applied = await upgrade_to_head(database.engine)
+            if applied:
+                log.info("applied migrations: %s", ", ".join(applied))
+            return cls(settings, database)
+        except BaseException:
+            await database.dispose()
+            raise
 
     async def identify(self) -> User:
         try:

@@ -26,7 +26,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -40,10 +41,17 @@ CHECK_SECONDS = 2.0
 CONNECT_TIMEOUT = 10.0
 
 
+def _key(name: str) -> int:
+    digest = hashlib.sha256(name.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 def lock_key(bot_id: int) -> int:
     """A signed 64-bit key of its own per bot, so two bots may share one database."""
-    digest = hashlib.sha256(f"mentorship-bot/leader/{bot_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    return _key(f"mentorship-bot/leader/{bot_id}")
+
+
+MIGRATIONS_KEY = _key("mentorship-bot/migrations")
 
 
 def asyncpg_dsn(database_url: str) -> str | None:
@@ -52,6 +60,22 @@ def asyncpg_dsn(database_url: str) -> str | None:
     if url.get_backend_name() != "postgresql":
         return None
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@asynccontextmanager
+async def migrations_lock(database_url: str) -> AsyncIterator[None]:
+    """Instances starting together migrate one after the other (the later ones find nothing
+    to do) instead of racing to create the same tables. Nothing to do on SQLite."""
+    dsn = asyncpg_dsn(database_url)
+    if dsn is None:
+        yield
+        return
+    connection = await asyncpg.connect(dsn, timeout=CONNECT_TIMEOUT)
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATIONS_KEY)
+        yield
+    finally:
+        await _close(connection)  # ends the session, and the lock with it
 
 
 class Leadership:

@@ -146,3 +146,60 @@ def test_webhook_mode_without_url_and_secret_stops_with_one_line(tmp_path: Path)
         "configuration error: WEBHOOK_SECRET is not set (required by `python -m bot webhook`)"
     )
     assert not (tmp_path / "data").exists()  # stopped before touching the database
+
+
+def _example_variables() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    pairs = [line.split("=", 1) for line in lines if line and not line.startswith("#")]
+    return {name: value for name, value in pairs}
+
+
+def test_env_example_lists_every_setting_and_loads(tmp_path: Path):
+    from bot.config import Settings
+
+    variables = _example_variables()
+    settings_names = {name.upper() for name in Settings.model_fields}
+    assert settings_names <= set(variables), settings_names - set(variables)
+    # The only others are the deployment's own, documented as such.
+    assert set(variables) - settings_names == {"BOT_MODE", "DOMAIN", "POSTGRES_PASSWORD"}
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text(encoding="utf-8"))
+    settings = load_settings()  # the example as it stands is a valid configuration
+    assert settings.send_rate == 25 and settings.webhook_port == 8080
+    assert settings.webhook_url is None and settings.webhook_secret is None
+    # An empty SURVEY_SECRET means "derive it from the token".
+    assert settings.survey_key == load_settings(survey_secret=None).survey_key
+
+
+def test_compose_and_unit_use_real_settings_and_commands():
+    from bot.config import Settings
+
+    settings_names = {name.upper() for name in Settings.model_fields}
+    compose_text = (ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8")
+    try:
+        import yaml
+    except ImportError:  # PyYAML is not a dependency; check what a text search can
+        compose = None
+    else:
+        compose = yaml.safe_load(compose_text)
+    if compose is not None:
+        services = compose["services"]
+        assert {"bot1", "bot2", "postgres", "redis", "caddy", "migrate"} <= set(services)
+        for name in ("bot1", "bot2"):
+            bot = services[name]
+            assert bot["command"] == ["python", "-m", "bot", "webhook"]
+            assert set(bot["environment"]) <= settings_names
+            assert bot["environment"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
+            assert bot["environment"]["REDIS_URL"].startswith("redis://redis:6379/")
+        assert services["postgres"]["image"] == "postgres:16"
+        assert services["redis"]["image"] == "redis:7"
+        assert services["migrate"]["command"] == ["python", "-m", "bot", "migrate"]
+    else:
+        for line in compose_text.splitlines():
+            key = line.strip().split(":", 1)[0]
+            if key.startswith(("WEBHOOK_", "DATABASE_", "REDIS_")):
+                assert key in settings_names, key
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    assert "handle /telegram" in caddyfile and "bot1:8080 bot2:8080" in caddyfile
+    unit = (ROOT / "deploy" / "mentorship-bot.service").read_text(encoding="utf-8")
+    assert "ExecStart=/opt/mentorship-bot/.venv/bin/python -m bot $BOT_MODE" in unit
+    assert "KillSignal=SIGTERM" in unit

@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from scheduler.leader import Leadership, asyncpg_dsn, lock_key
+from scheduler.leader import Leadership, asyncpg_dsn, lock_key, migrations_lock
 
 FAST = {"retry_seconds": 0.1, "check_seconds": 0.1}
 
@@ -135,3 +135,26 @@ async def test_a_failing_start_hook_does_not_keep_the_lock(db_url):
         assert await connection.fetchval("SELECT pg_try_advisory_lock($1)", key)
     finally:
         await connection.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_instances_starting_together_migrate_one_at_a_time(db_url):
+    entered: list[str] = []
+
+    async def migrate(name: str, hold: asyncio.Event) -> None:
+        async with migrations_lock(db_url):
+            entered.append(name)
+            await hold.wait()
+
+    first_done, second_done = asyncio.Event(), asyncio.Event()
+    first = asyncio.create_task(migrate("a", first_done))
+    await until(lambda: entered == ["a"], "the first migrates")
+    second = asyncio.create_task(migrate("b", second_done))
+    for _ in range(5):
+        await asyncio.sleep(0.1)
+        assert entered == ["a"]  # the second waits for the lock
+    first_done.set()
+    await first
+    await until(lambda: entered == ["a", "b"], "the second migrates after the first")
+    second_done.set()
+    await second
