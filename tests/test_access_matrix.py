@@ -34,6 +34,11 @@ COMMANDS = (
     "ask",
     "questions",
     "faq",
+    "summary",
+    "stats",
+    "export",
+    "chart",
+    "report",
 )
 PERSONAL = {"profile", "mydata", "forget"}
 # Which of the commands each kind of person may use.
@@ -43,10 +48,12 @@ MATRIX = {
     "mentee": PERSONAL | {"pairs", "programme"} | {"practices", "ask", "faq"},
     "curator": PERSONAL
     | {"invite", "people", "pair", "pairs", "programme", "results"}
-    | {"practices", "announce", "questions", "faq"},
+    | {"practices", "announce", "questions", "faq"}
+    | {"summary", "stats", "export", "chart", "report"},
     "coordinator": PERSONAL
     | {"orgs", "invite", "catalogue", "pairs", "outbox", "campaign", "results"}
-    | {"practices", "announce", "faq"},
+    | {"practices", "announce", "faq"}
+    | {"summary", "export", "chart", "report"},
     "admin": {"orgs", "invite", "outbox"},
 }
 IDS = {
