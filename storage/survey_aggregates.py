@@ -25,6 +25,9 @@ and `enough == False`, never the numbers. The rules, for reports and screens ali
 Questions are matched by key across versions of a questionnaire: a version that changes a
 question's meaning must give it a new key.
 
+Late answers (after the deadline) are left out of every figure: the figures shown once the
+deadline has passed never change again, so comparing two looks cannot isolate a late answer.
+
 When to show a campaign's results is `results_ready`: after the deadline or once the
 campaign is closed. While answers still arrive or can still be changed, two looks a day
 apart would differ by one person's answers, so only response counts are shown then.
@@ -148,6 +151,10 @@ async def _rows(
         SurveyResponse.campaign_id == campaign_id
         if campaign_id is not None
         else SurveyResponse.campaign_id.is_(None),
+        # Figures are those of the answers given by the deadline. A late answer changes no
+        # figure anyone has seen (two looks apart would otherwise give away that one answer);
+        # it counts in the response rate, which comes from participations.
+        SurveyResponse.late.is_(False),
     )
     rows = [(school, form, answers or {}) for school, form, answers in await session.execute(query)]
     shuffle(rows)

@@ -167,7 +167,11 @@ async def test_aggregates_read_only_their_scope_campaign_and_role(database) -> N
         for score in (9, 8, 7):
             s.add(SurveyResponse(**questionnaire_row(tree.school_id, campaign.id, answer(score))))
         s.add(SurveyResponse(**questionnaire_row(tree.other_school_id, campaign.id, answer(1))))
-        # Not counted: another role, another campaign (entry), another municipality.
+        # Not counted: a late answer, another role, another campaign (entry), another
+        # municipality.
+        s.add(
+            SurveyResponse(**questionnaire_row(tree.school_id, campaign.id, answer(1), late=True))
+        )
         s.add(
             SurveyResponse(
                 **questionnaire_row(
