@@ -17,9 +17,9 @@ from aiogram.utils.i18n import I18n
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.i18n import ActorI18nMiddleware, build_i18n
-from bot.middlewares.actor import ActorMiddleware
 from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
 from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
+from bot.middlewares.fsm import PersonFSMMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from handlers import get_routers
@@ -90,11 +90,13 @@ def build_app(
     # Groups and channels are not where mentoring happens; they are ignored entirely.
     dispatcher.message.filter(F.chat.type == ChatType.PRIVATE)
 
+    # aiogram's FSM middleware, also loading the person (the Actor) in the state's query.
+    dispatcher.fsm = PersonFSMMiddleware(storage, isolation, clock, settings.admin_ids)
+
     dispatcher.update.outer_middleware(inflight)
     dispatcher.update.outer_middleware(SessionMiddleware(database))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(ClaimUpdateMiddleware(clock))
-    dispatcher.update.outer_middleware(ActorMiddleware(clock, settings.admin_ids))
     ActorI18nMiddleware(i18n).setup(dispatcher)
     throttle = ThrottleMiddleware(settings.throttle_rate, settings.throttle_window)
     dispatcher.message.outer_middleware(throttle)

@@ -34,6 +34,21 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 
+def has_pending_work(session: AsyncSession) -> bool:
+    """Whether committing `session` would do anything.
+
+    Usually the update's transaction was committed already before a call to Telegram, and
+    an empty commit still costs a trip through SQLAlchemy. Adding or deleting an object
+    begins a transaction; changing an object loaded earlier does not, hence `dirty`.
+    """
+    return (
+        session.in_transaction()
+        or bool(session.new)
+        or bool(session.deleted)
+        or bool(session.dirty)
+    )
+
+
 def is_sqlite_url(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 

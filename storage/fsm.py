@@ -20,7 +20,7 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -33,6 +33,32 @@ from storage.models import FsmState
 _CACHE = "fsm_rows"
 _DIRTY = "fsm_dirty"
 _EMPTY: tuple[str | None, dict[str, Any]] = (None, {})
+
+# Built once with bound parameters, so each execution reuses SQLAlchemy's compiled form
+# instead of building and hashing a new statement (this runs on every update).
+_TABLE = FsmState.__table__
+_SELECT = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
+_DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
+
+
+def _upsert(dialect: Any) -> Any:
+    statement = dialect.insert(_TABLE).values(
+        key=bindparam("key"),
+        state=bindparam("state"),
+        data=bindparam("data", type_=_TABLE.c.data.type),
+        updated_at=bindparam("updated_at"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={
+            "state": statement.excluded.state,
+            "data": statement.excluded.data,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+
+
+_UPSERT = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
 
 
 class SqlStorage(BaseStorage):
@@ -61,6 +87,14 @@ class SqlStorage(BaseStorage):
 
     async def close(self) -> None:
         """The database is owned and closed by the application, not by the storage."""
+
+    def build_key(self, key: StorageKey) -> str:
+        return self.key_builder.build(key)
+
+    def prime(self, session: AsyncSession, key: str, state: str | None, data: Any) -> None:
+        """Take a state read elsewhere in `session`'s transaction (see bot.actor) as this
+        storage's own read of `key` (a built key), so it is not read again."""
+        session.info.setdefault(_CACHE, {})[key] = (state, dict(data or {}))
 
     async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         built = self.key_builder.build(key)
@@ -115,26 +149,19 @@ def _write_dirty(sync_session: Session) -> None:
     """Runs inside the commit (sync, in SQLAlchemy's greenlet), so it joins the transaction."""
     dirty = sync_session.info.pop(_DIRTY, {})
     cache = sync_session.info.get(_CACHE, {})
-    dialect = sqlite if sync_session.bind.dialect.name == "sqlite" else postgresql
+    upsert = _UPSERT[sync_session.bind.dialect.name]
     for key, updated_at in dirty.items():
         state, data = cache[key]
         if state is None and not data:
             # An empty conversation is the same as none; keep the table small.
-            sync_session.execute(delete(FsmState).where(FsmState.key == key))
+            sync_session.execute(_DELETE, {"key": key})
             continue
         row = {"key": key, "state": state, "data": data, "updated_at": updated_at}
-        statement = dialect.insert(FsmState).values(**row)
-        statement = statement.on_conflict_do_update(
-            index_elements=[FsmState.key],
-            set_={"state": state, "data": data, "updated_at": updated_at},
-        )
-        sync_session.execute(statement)
+        sync_session.execute(upsert, row)
 
 
 async def _select(session: AsyncSession, key: str) -> tuple[str | None, dict[str, Any]]:
-    found = (
-        await session.execute(select(FsmState.state, FsmState.data).where(FsmState.key == key))
-    ).first()
+    found = (await session.execute(_SELECT, {"key": key})).first()
     return (found[0], dict(found[1] or {})) if found else _EMPTY
 
 

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedUpdate
-from storage.upsert import insert_ignoring_conflict
+
+_TABLE = ProcessedUpdate.__table__
+
+
+def _claim(dialect: Any) -> Any:
+    # Built once with bound parameters: this runs on every update, and a prepared statement
+    # is reused from SQLAlchemy's compiled cache instead of being built and hashed anew.
+    return (
+        dialect.insert(_TABLE)
+        .values(
+            bot_id=bindparam("bot_id"),
+            update_id=bindparam("update_id"),
+            processed_at=bindparam("processed_at"),
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+_CLAIM = {"sqlite": _claim(sqlite), "postgresql": _claim(postgresql)}
 
 
 async def claim_update(session: AsyncSession, bot_id: int, update_id: int, now: datetime) -> bool:
@@ -17,9 +37,10 @@ async def claim_update(session: AsyncSession, bot_id: int, update_id: int, now: 
     False means it was handled before. Because the mark commits together with the
     handler's own writes, an update whose handler failed is not marked and may be retried.
     """
-    return await insert_ignoring_conflict(
-        session, ProcessedUpdate, bot_id=bot_id, update_id=update_id, processed_at=now
-    )
+    statement = _CLAIM[session.bind.dialect.name]
+    params = {"bot_id": bot_id, "update_id": update_id, "processed_at": now}
+    result = await session.execute(statement, params)
+    return bool(result.rowcount)
 
 
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:

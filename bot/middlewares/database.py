@@ -17,7 +17,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.clock import Clock
-from storage.db import Database, current_session
+from storage.db import Database, current_session, has_pending_work
 from storage.fsm import write_pending
 from storage.updates import claim_update
 
@@ -35,7 +35,8 @@ class SessionMiddleware(BaseMiddleware):
             data["session"] = session
             try:
                 result = await handler(event, data)
-                await session.commit()
+                if has_pending_work(session):
+                    await session.commit()
                 return result
             except BaseException:
                 await session.rollback()
@@ -59,5 +60,6 @@ class ClaimUpdateMiddleware(BaseMiddleware):
         # Commit while the person's lock (held by the FSM middleware around us) is still
         # taken, so their next update never reads the state from before this one.
         await write_pending(session)
-        await session.commit()
+        if has_pending_work(session):
+            await session.commit()
         return result
