@@ -22,6 +22,7 @@ from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
 from bot.middlewares.fsm import PersonFSMMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
+from bot.routing import GuardedDispatcher, inline_pure_filters
 from handlers import get_routers
 from storage.db import Database
 from storage.fsm import SqlStorage
@@ -77,7 +78,7 @@ def build_app(
     i18n = build_i18n(settings.default_locale)
     inflight = InFlightMiddleware()
 
-    dispatcher = Dispatcher(
+    dispatcher = GuardedDispatcher(
         storage=storage,
         events_isolation=isolation,
         # Registered by hand below, after the session middleware (see middlewares/database.py).
@@ -103,4 +104,9 @@ def build_app(
     dispatcher.callback_query.outer_middleware(throttle)
 
     dispatcher.include_routers(*get_routers())
+    # Cheaper routing (bot/routing.py): routers that cannot match are skipped, and state and
+    # magic filters are checked on the event loop instead of in a thread. In this order: the
+    # index reads the filters as registered.
+    dispatcher.index_routers()
+    inline_pure_filters(dispatcher)
     return App(dispatcher=dispatcher, database=database, i18n=i18n, inflight=inflight)
