@@ -22,6 +22,7 @@ from storage.models import (
     Organization,
     Person,
 )
+from storage.models.community import Practice, Question
 from storage.models.enums import MembershipStatus
 from storage.models.outbox import OutboxMessage
 from storage.models.programmes import Programme, ProgrammeMember
@@ -124,6 +125,24 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
         # That the person answered questionnaires, never what: responses carry no identity.
         "survey_participations": await participations_for_export(session, person_id),
         **await meetings_for_export(session, person_id),
+        "questions_asked": [
+            _columns(q, "id", "asker_id", "school_id", "answered_by")
+            for q in await session.scalars(
+                select(Question).where(Question.asker_id == person_id).order_by(Question.id)
+            )
+        ],
+        "practices_submitted": [
+            {
+                "title": p.title,
+                "description": p.description,
+                "links": p.links,
+                "status": p.status,
+                "created_at": _plain(p.created_at),
+            }
+            for p in await session.scalars(
+                select(Practice).where(Practice.author_id == person_id).order_by(Practice.id)
+            )
+        ],
     }
 
 
@@ -140,6 +159,12 @@ async def erase_person(
     telegram_id = person.telegram_id
     await erase_participations(session, survey_key, person_id)
     await erase_meeting_data(session, person_id)
+    await session.execute(delete(Question).where(Question.asker_id == person_id))
+    # A case in the bank of best practices is the school's shared knowledge: it stays, but no
+    # longer names its author.
+    await session.execute(
+        update(Practice).where(Practice.author_id == person_id).values(author_id=None)
+    )
     # Reminders still owed to them would address someone who has left.
     await session.execute(
         delete(OutboxMessage).where(

@@ -19,6 +19,7 @@ from storage.models import (
     MenteeProfile,
     Person,
 )
+from storage.models.community import Practice, Question
 from storage.models.enums import Role
 from storage.models.outbox import OutboxMessage
 from storage.outbox import enqueue
@@ -60,6 +61,27 @@ async def two_people(harness, clock) -> tuple[int, int]:
         )
         await save_feedback(session, mentee, "idea", "Добавьте календарь встреч", now)
         await save_feedback(session, curator, "problem", "Секретная жалоба куратора", now)
+        session.add(
+            Question(
+                asker_id=mentee,
+                school_id=tree.school_id,
+                text="Как оформить план?",
+                status="open",
+                created_at=now,
+            )
+        )
+        session.add(
+            Practice(
+                school_id=tree.school_id,
+                author_id=mentee,
+                title="Урок вдвоём",
+                description="Как мы готовили открытый урок",
+                links=[],
+                files=[],
+                status="school",
+                created_at=now,
+            )
+        )
     return mentee, curator
 
 
@@ -109,6 +131,8 @@ async def test_mydata_sends_everything_about_the_person_and_nobody_else(harness,
         ("FeedbackForm:text", {"topic": "question"})
     ]
 
+    assert [q["text"] for q in data["questions_asked"]] == ["Как оформить план?"]
+    assert [p["title"] for p in data["practices_submitted"]] == ["Урок вдвоём"]
     # The meeting log's parts are there, empty for someone who has had no meeting yet.
     assert (data["meetings_logged"], data["meetings_attended"]) == ([], [])
     assert data["meeting_photos_added"] == []
@@ -179,6 +203,9 @@ async def test_forget_yes_erases_the_person_and_the_account_starts_afresh(harnes
         assert [f.person_id for f in feedback] == [curator]
         keys = (await session.scalars(select(FsmState.key))).all()
         assert keys == ["fsm:42:3102:3102:default"]
+        assert await session.scalar(select(func.count()).select_from(Question)) == 0
+        practice = await session.scalar(select(Practice))
+        assert practice.title == "Урок вдвоём" and practice.author_id is None
         # Reminders still owed to someone who has left are dropped.
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         # The registration stays counted, pointing at the erased person.
