@@ -46,8 +46,11 @@ class WebhookBotProcess(BotProcess):
         """Where the proxy (the fake's webhook delivery) posts updates."""
         return f"{self.base}/telegram"
 
-    async def start(self, tg, timeout: float = 30.0) -> None:
-        """Start and wait until the process listens and has registered its webhook."""
+    async def start(self, tg, timeout: float = 120.0) -> None:
+        """Start and wait until the process listens and has registered its webhook.
+
+        A bound, not a measurement: on a loaded CI machine importing and migrating can take
+        well over 30 s."""
         registrations = len(tg.requests_for("setWebhook"))
         log = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
