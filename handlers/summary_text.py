@@ -233,9 +233,7 @@ def monitoring_lines(summary: Summary) -> list[str]:
         if parts:
             changes.append(f"{who}: " + ", ".join(parts))
     if changes:
-        lines.append(
-            _("Since the previous campaign: {changes}").format(changes="; ".join(changes))
-        )
+        lines.append(_("Since the previous campaign: {changes}").format(changes="; ".join(changes)))
     elif all(s.previous is None for s in summary.surveys):
         lines.append(_("There was no previous campaign to compare with."))
     return lines
