@@ -92,9 +92,9 @@ def test_english_entries_either_fall_back_to_the_source_or_keep_placeholders():
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for translated in filter(None, strings):
-            assert sorted(PLACEHOLDER.findall(ids[0])) == sorted(
-                PLACEHOLDER.findall(translated)
-            ), ids[0]
+            assert sorted(PLACEHOLDER.findall(ids[0])) == sorted(PLACEHOLDER.findall(translated)), (
+                ids[0]
+            )
 
 
 def test_compiled_catalogues_translate(tmp_path: Path):

@@ -305,7 +305,7 @@ async def test_a_mentor_is_refused(harness, clock):
 
 
 async def test_the_curator_sees_who_has_blocked_the_bot(harness, clock):
-    tree, ids, curator = await school_with_people(harness, clock)
+    _tree, _ids, curator = await school_with_people(harness, clock)
     mentor = harness.client.user(5010)
     await mentor.block_bot()
     await curator.send("/people")
