@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.catalogue import CatalogueEntry
@@ -83,6 +84,24 @@ MEETING_COLUMNS = (
     "Длительность, мин",
     "Вид работы",
     "Подтвердили наставляемые",
+)
+# Municipal and regional scope: one row per pair or group instead of one per meeting.
+MEETING_SUMMARY_COLUMNS = (
+    "№ п/п",
+    "Образовательная организация",
+    "Пара/группа №",
+    "Пара или группа",
+    "Наставник(и)",
+    "Наставляемые",
+    "Встреч",
+    "Часов всего",
+    "Первая встреча",
+    "Последняя встреча",
+    "Подтверждены",
+    "Оспорены",
+    "Не подтверждены",
+    "Очно",
+    "Дистанционно",
 )
 STATUS = {"active": "действует", "closed": "завершена", "proposed": "формируется"}
 FORMAT = {"in_person": "очно", "online": "дистанционно"}
@@ -335,19 +354,25 @@ def programme_rows(found: list[ProgrammeInfo]) -> list[tuple]:
     ]
 
 
-async def meeting_rows(
-    session: AsyncSession, school_ids: frozenset[int], by_id: dict[int, ProgrammeInfo]
-):
-    """Meetings held (deleted logs left out), newest first, streamed in chunks."""
-    confirmed = (
+def _confirmations():
+    """Per meeting: attendees, how many confirmed, how many disputed."""
+    return (
         select(
             MeetingAttendee.meeting_id.label("meeting_id"),
             func.count().label("total"),
-            func.sum((MeetingAttendee.confirmation == "confirmed").cast(_int())).label("ok"),
+            func.sum(case((MeetingAttendee.confirmation == "confirmed", 1), else_=0)).label("ok"),
+            func.sum(case((MeetingAttendee.confirmation == "disputed", 1), else_=0)).label("no"),
         )
         .group_by(MeetingAttendee.meeting_id)
         .subquery()
     )
+
+
+async def meeting_rows(
+    session: AsyncSession, school_ids: frozenset[int], by_id: dict[int, ProgrammeInfo]
+):
+    """Meetings held (deleted logs left out), newest first, streamed in chunks."""
+    confirmed = _confirmations()
     result = await session.stream(
         select(
             Meeting.id,
@@ -366,24 +391,78 @@ async def meeting_rows(
         .execution_options(yield_per=5000)
     )
     index = 0
-    async for _id, programme_id, held, form, minutes, activity, total, ok in result:
-        programme = by_id.get(programme_id)
-        index += 1
-        yield (
-            index,
-            programme.school if programme else "",
-            held,
-            programme_id,
-            ", ".join(programme.mentors) if programme else "",
-            ", ".join(programme.mentees) if programme else "",
-            FORMAT.get(form, form),
-            minutes,
-            ACTIVITY.get(activity, activity),
-            f"{ok or 0} из {total or 0}",
+    async for chunk in result.partitions():
+        for _id, programme_id, held, form, minutes, activity, total, ok in chunk:
+            programme = by_id.get(programme_id)
+            index += 1
+            yield (
+                index,
+                programme.school if programme else "",
+                held,
+                programme_id,
+                ", ".join(programme.mentors) if programme else "",
+                ", ".join(programme.mentees) if programme else "",
+                FORMAT.get(form, form),
+                minutes,
+                ACTIVITY.get(activity, activity),
+                f"{ok or 0} из {total or 0}",
+            )
+
+
+async def meeting_summary_rows(
+    session: AsyncSession, school_ids: frozenset[int], by_id: dict[int, ProgrammeInfo]
+) -> list[tuple]:
+    """One row per pair or group with meetings held (deleted logs left out): how many, the
+    hours, the first and last date, how many the mentees confirmed (every attendee said
+    yes), disputed (someone said no) or left unconfirmed, and how many in person or online.
+    Aggregated in SQL: a region's 150 000 meetings become one row per programme."""
+    if not school_ids:
+        return []
+    per = _confirmations()
+    agreed = and_(per.c.total > 0, per.c.ok == per.c.total)
+    disputed = per.c.no > 0
+    rows = await session.execute(
+        select(
+            Meeting.programme_id,
+            func.count(),
+            func.sum(Meeting.duration_minutes),
+            func.min(Meeting.held_on),
+            func.max(Meeting.held_on),
+            func.sum(case((disputed, 0), (agreed, 1), else_=0)),
+            func.sum(case((disputed, 1), else_=0)),
+            func.sum(case((Meeting.format == "in_person", 1), else_=0)),
+            func.sum(case((Meeting.format == "online", 1), else_=0)),
         )
+        .join(Programme, Programme.id == Meeting.programme_id)
+        .outerjoin(per, per.c.meeting_id == Meeting.id)
+        .where(Programme.school_id.in_(school_ids), Meeting.deleted_at.is_(None))
+        .group_by(Meeting.programme_id, Programme.school_id)
+        .order_by(Programme.school_id, Meeting.programme_id)
+    )
+    found = []
+    for programme_id, count, minutes, first, last, ok, no, in_person, online in rows:
+        programme = by_id.get(programme_id)
+        found.append(
+            (
+                len(found) + 1,
+                programme.school if programme else "",
+                programme_id,
+                ("группа" if programme.is_group else "пара") if programme else "",
+                ", ".join(programme.mentors) if programme else "",
+                ", ".join(programme.mentees) if programme else "",
+                count,
+                (Decimal(int(minutes or 0)) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP),
+                _day(first),
+                _day(last),
+                int(ok or 0),
+                int(no or 0),
+                count - int(ok or 0) - int(no or 0),
+                int(in_person or 0),
+                int(online or 0),
+            )
+        )
+    return found
 
 
-def _int():
-    from sqlalchemy import Integer
-
-    return Integer()
+def _day(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value

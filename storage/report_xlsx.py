@@ -1,7 +1,9 @@
 """The /export workbook: registers, pairs and groups, meetings, monitoring, indicators.
 
 Sheets: «База наставников» and «База наставляемых» in the columns of seed 001, appendix 3;
-«Пары и группы»; «Встречи»; «Мониторинг» (aggregates only, from storage/survey_aggregates:
+«Пары и группы»; «Встречи» (a school: one row per meeting; a municipality or region: one
+row per pair or group with its meetings counted, hours, dates, confirmations, formats);
+«Мониторинг» (aggregates only, from storage/survey_aggregates:
 response counts, satisfaction and question means over at least k respondents, never a
 free-text answer); «Показатели» (indicators 1–7 by academic year, as seed 001 §7.7, with
 numerators and denominators); «Сводка по ОО» (one row per school). Headers are frozen,
@@ -29,10 +31,12 @@ from storage.questionnaires.model import Kind
 from storage.report_period import shift_year
 from storage.report_registers import (
     MEETING_COLUMNS,
+    MEETING_SUMMARY_COLUMNS,
     MENTEE_COLUMNS,
     MENTOR_COLUMNS,
     PROGRAMME_COLUMNS,
     meeting_rows,
+    meeting_summary_rows,
     mentee_register,
     mentor_register,
     mentor_workplaces,
@@ -121,9 +125,16 @@ async def build_workbook(session: AsyncSession, summary: Summary) -> bytes:
     for row in programme_rows(found):
         sheet.write(row)
     sheet.finish()
-    sheet = _Sheet(book, formats, "Встречи", MEETING_COLUMNS)
-    async for row in meeting_rows(session, ids, by_id):
-        sheet.write(row)
+    if summary.scope.level == OrgLevel.school:
+        sheet = _Sheet(book, formats, "Встречи", MEETING_COLUMNS)
+        async for row in meeting_rows(session, ids, by_id):
+            sheet.write(row)
+    else:
+        # A municipality or region: one row per pair or group (150 000 meetings of a
+        # region would be a million and a half cells nobody reads).
+        sheet = _Sheet(book, formats, "Встречи", MEETING_SUMMARY_COLUMNS)
+        for row in await meeting_summary_rows(session, ids, by_id):
+            sheet.write(row)
     sheet.finish()
     await _monitoring(_Sheet(book, formats, "Мониторинг", MONITORING_COLUMNS), session, summary)
     await _indicators(session, book, formats, summary)

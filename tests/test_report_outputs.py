@@ -17,7 +17,7 @@ from storage.demo import _insert, add_pairs, add_people, national_form
 from storage.models.meetings import Meeting
 from storage.models.orgs import Organization
 from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse
-from storage.report_registers import MENTEE_COLUMNS, MENTOR_COLUMNS
+from storage.report_registers import MEETING_SUMMARY_COLUMNS, MENTEE_COLUMNS, MENTOR_COLUMNS
 from storage.report_stats import save_denominators
 from tests.support.seed import add_person, build_tree
 
@@ -316,7 +316,14 @@ async def test_export_workbook(harness, clock_in_june, world):
     assert entry.value.date() == STARTS and entry.number_format == "dd.mm.yyyy"
     assert mentors.column_dimensions["B"].width >= 15
     meetings = book["Встречи"]
-    assert meetings.max_row == 1 + 4
+    # A region's «Встречи»: one row per pair or group (its four meetings counted), not one
+    # row per meeting.
+    assert [c.value for c in meetings[1]] == list(MEETING_SUMMARY_COLUMNS)
+    assert meetings.max_row == 1 + 1
+    row = [c.value for c in meetings[2]]
+    assert row[6:8] == [4, 3.0]  # meetings, hours
+    assert [d.date() for d in row[8:10]] == [date(2025, 10, 10), date(2025, 10, 31)]
+    assert row[10:] == [0, 0, 4, 4, 0]  # confirmed, disputed, unconfirmed; in person, online
     indicators = book["Показатели"]
     header = [c.value for c in indicators[1]]
     assert header[:4] == ["№", "Наименование показателя", "2022/2023 уч. г.", "2022/2023: расчёт"]
