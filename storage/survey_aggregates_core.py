@@ -4,9 +4,11 @@ and the suppression of complementary cells. See survey_aggregates for the rules.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from aiogram.utils.i18n import lazy_gettext as __
@@ -260,7 +262,13 @@ def split(
     total = summarise(questionnaire, everyone, k, formula)
     parts = {g: summarise(questionnaire, a, k, formula, texts=False) for g, a in grouped.items()}
     counts = {g: len(a) for g, a in grouped.items()}
-    visible = complementary(len(everyone), counts, {g for g, p in parts.items() if p.enough}, k)
+    return _suppressed(total, parts, counts, len(everyone), k)
+
+
+def _suppressed(
+    total: Aggregate, parts: dict[Any, Aggregate], counts: dict[Any, int], everyone: int, k: int
+) -> Breakdown:
+    visible = complementary(everyone, counts, {g for g, p in parts.items() if p.enough}, k)
     result: dict[Any, Aggregate] = {
         g: p if g in visible else Aggregate(p.questionnaire, p.respondents, k)
         for g, p in parts.items()
@@ -294,3 +302,138 @@ def split(
                 )
     groups = tuple(Group(g, result[g]) for g in sorted(result, key=lambda g: (g is None, g)))
     return Breakdown(total, groups)
+
+
+# ---- the same over counted answers (SQL aggregates grouped by school) -------------------
+
+
+@dataclass
+class Counted:
+    """A group's answers as counts, the way SQL returns them: how many responded; per
+    question, each distinct value given with how many gave it; per respondent who answered
+    a satisfaction item, their own mean over those items (exact), with how many had it.
+    Summarised exactly as `summarise` would summarise the answers themselves."""
+
+    respondents: int = 0
+    values: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+    scores: Counter = field(default_factory=Counter)  # Fraction → respondents
+
+    def add(self, other: Counted) -> None:
+        self.respondents += other.respondents
+        for key, pairs in other.values.items():
+            self.values.setdefault(key, []).extend(pairs)
+        self.scores.update(other.scores)
+
+
+def _question_counted(
+    question: Question, pairs: Sequence[tuple[Any, int]], k: int, texts: bool
+) -> QuestionResult:
+    base = {"key": question.key, "kind": question.kind, "text": question.text}
+    if question.kind == Kind.scale:
+        dist = Counter()
+        for value, n in pairs:
+            if (v := _scale(value)) is not None:
+                dist[v] += n
+        answered = sum(dist.values())
+        if answered < k:
+            return QuestionResult(**base, answered=answered, shown=False)
+        return QuestionResult(
+            **base,
+            answered=answered,
+            shown=True,
+            mean=one_decimal(sum(v * n for v, n in dist.items()) / answered),
+            distribution=tuple(dist[n] for n in SCALE),
+        )
+    if question.kind == Kind.yes_no:
+        yes = no = 0
+        for value, n in pairs:
+            flag = _yes_no(value)
+            if flag is True:
+                yes += n
+            elif flag is False:
+                no += n
+        if yes + no < k:
+            return QuestionResult(**base, answered=yes + no, shown=False)
+        return QuestionResult(
+            **base,
+            answered=yes + no,
+            shown=True,
+            yes=yes,
+            no=no,
+            yes_percent=one_decimal(yes / (yes + no) * 100),
+        )
+    if question.kind in (Kind.single, Kind.multiple):
+        picked = 0
+        flat: Counter = Counter()
+        for value, n in pairs:
+            chosen = _choices(question, value)
+            if chosen:
+                picked += n
+                for v in chosen:
+                    flat[v] += n
+        if picked < k:
+            return QuestionResult(**base, answered=picked, shown=False)
+        options = [(o.value, o.label) for o in question.options]
+        options += [(v, v) for v in flat if v not in {o for o, _ in options}]
+        return QuestionResult(
+            **base,
+            answered=picked,
+            shown=True,
+            counts=tuple((value, label, flat[value]) for value, label in options),
+        )
+    written = [t for value, n in pairs if (t := _text(value)) is not None for _ in range(n)]
+    if len(written) < k or not texts:
+        return QuestionResult(**base, answered=len(written), shown=False)
+    shuffle(written)
+    return QuestionResult(**base, answered=len(written), shown=True, texts=tuple(written))
+
+
+def summarise_counted(
+    questionnaire: Questionnaire,
+    counted: Counted,
+    k: int,
+    formula: str = "mean",
+    *,
+    texts: bool = True,
+) -> Aggregate:
+    """`summarise` over counts (see Counted): the same aggregate, figure for figure."""
+    k = max(k, 3)
+    if counted.respondents < k:
+        return Aggregate(questionnaire.key, counted.respondents, k)
+    questions = tuple(
+        _question_counted(q, counted.values.get(q.key, ()), k, texts)
+        for q in questionnaire.questions
+    )
+    satisfaction = None
+    if any(q.satisfaction and q.kind == Kind.scale for q in questionnaire.questions):
+        scored = sum(counted.scores.values())
+        if scored < k:
+            satisfaction = Satisfaction(formula, scored, None)
+        else:
+            if formula == "share8":
+                high = sum(n for s, n in counted.scores.items() if s >= 8)
+                percent = Fraction(high, scored) * 100
+            else:
+                percent = sum(s * n for s, n in counted.scores.items()) / scored / 10 * 100
+            satisfaction = Satisfaction(formula, scored, one_decimal(float(percent)))
+    return Aggregate(questionnaire.key, counted.respondents, k, questions, satisfaction)
+
+
+def split_counted(
+    questionnaire: Questionnaire,
+    grouped: dict[Any, Counted],
+    k: int,
+    formula: str = "mean",
+) -> Breakdown:
+    """`split` over counts: the total and one aggregate per group, complementary cells
+    suppressed by the same rules."""
+    k = max(k, 3)
+    everyone = Counted()
+    for counted in grouped.values():
+        everyone.add(counted)
+    total = summarise_counted(questionnaire, everyone, k, formula)
+    parts = {
+        g: summarise_counted(questionnaire, c, k, formula, texts=False) for g, c in grouped.items()
+    }
+    counts = {g: c.respondents for g, c in grouped.items()}
+    return _suppressed(total, parts, counts, everyone.respondents, k)
