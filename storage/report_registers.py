@@ -222,23 +222,24 @@ async def _registered(
 
 
 async def _memberships(
-    session: AsyncSession, person_ids: list[int], role: Role
+    session: AsyncSession, school_ids: frozenset[int], role: Role
 ) -> dict[int, list[int]]:
+    """{person: programme ids in the role}, programmes of the scope's schools only (the
+    registers list no other): one query by school, not thousands of person ids."""
     found: dict[int, list[int]] = defaultdict(list)
-    for start in range(0, len(person_ids), 5000):
-        rows = await session.execute(
-            select(ProgrammeMember.person_id, ProgrammeMember.programme_id)
-            .join(Programme, Programme.id == ProgrammeMember.programme_id)
-            .where(
-                ProgrammeMember.person_id.in_(person_ids[start : start + 5000]),
-                ProgrammeMember.role == role.value,
-                ProgrammeMember.response == "accepted",
-                Programme.status.in_(("active", "closed")),
-            )
-            .order_by(Programme.starts_on, Programme.id)
+    rows = await session.execute(
+        select(ProgrammeMember.person_id, ProgrammeMember.programme_id)
+        .join(Programme, Programme.id == ProgrammeMember.programme_id)
+        .where(
+            Programme.school_id.in_(school_ids),
+            ProgrammeMember.role == role.value,
+            ProgrammeMember.response == "accepted",
+            Programme.status.in_(("active", "closed")),
         )
-        for person_id, programme_id in rows:
-            found[person_id].append(programme_id)
+        .order_by(Programme.starts_on, Programme.id)
+    )
+    for person_id, programme_id in rows:
+        found[person_id].append(programme_id)
     return found
 
 
@@ -252,7 +253,7 @@ async def mentor_register(
     session: AsyncSession, school_ids: frozenset[int], by_id: dict[int, ProgrammeInfo]
 ) -> list[tuple]:
     people = await _registered(session, school_ids, Role.mentor, MentorProfile)
-    joined = await _memberships(session, [p[0] for p in people], Role.mentor)
+    joined = await _memberships(session, school_ids, Role.mentor)
     rows: list[tuple] = []
     for person_id, name, profile, _school in people:
         assert isinstance(profile, MentorProfile)
@@ -290,7 +291,7 @@ async def mentee_register(
     mentor_workplaces: dict[str, str],
 ) -> list[tuple]:
     people = await _registered(session, school_ids, Role.mentee, MenteeProfile)
-    joined = await _memberships(session, [p[0] for p in people], Role.mentee)
+    joined = await _memberships(session, school_ids, Role.mentee)
     rows: list[tuple] = []
     for person_id, name, profile, _school in people:
         assert isinstance(profile, MenteeProfile)
