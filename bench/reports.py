@@ -114,6 +114,9 @@ async def measure(path: Path, schools: int, quick: bool) -> None:
         f"{info.counts['answers']} answers",
         flush=True,
     )
+    # The peak so far is the generator's: the last line's rss is the peak of the whole run.
+    generated_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak rss after generation: {generated_rss:.0f} MB", flush=True)
     timings = []
     async with database.reading() as session:
         for _ in range(3):
