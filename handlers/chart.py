@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram import F, Router
-from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram import Router
+from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Allowed
-from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
-from handlers.report_common import RepOpen, ask_or_pick, org_in_scope, report_day
+from handlers.report_common import report_day, report_router
 from storage.indicators import build_summary
 from storage.models.orgs import Organization
 from storage.report_charts import indicators_chart, meetings_chart, satisfaction_chart
@@ -45,32 +42,5 @@ async def send_charts(
         )
 
 
-async def chart_requested(
-    message: Message, session: AsyncSession, actor: Actor, settings: Settings, clock: Clock
-) -> None:
-    org = await ask_or_pick(message, session, actor, "chart")
-    if org is not None:
-        await send_charts(message, session, settings, clock, org)
-
-
-async def chart_pressed(
-    query: CallbackQuery,
-    callback_data: RepOpen,
-    session: AsyncSession,
-    actor: Actor,
-    settings: Settings,
-    clock: Clock,
-) -> None:
-    org = await org_in_scope(query, session, actor, callback_data.org)
-    if org is None or not isinstance(query.message, Message):
-        return
-    await query.answer()
-    await send_charts(query.message, session, settings, clock, org)
-
-
 def build_router() -> Router:
-    router = Router(name="chart")
-    allowed = Allowed("chart")
-    router.message.register(chart_requested, Command("chart"), allowed)
-    router.callback_query.register(chart_pressed, RepOpen.filter(F.cmd == "chart"), allowed)
-    return router
+    return report_router("chart", send_charts)

@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 from html import escape
 
-from aiogram import F, Router
-from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram import Router
+from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Allowed
-from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
-from handlers.report_common import RepOpen, ask_or_pick, file_stem, org_in_scope, report_day
+from handlers.report_common import (
+    file_stem,
+    report_day,
+    report_router,
+)
 from storage.indicators import build_summary
 from storage.models.orgs import Organization
 from storage.report_charts import indicators_chart
@@ -43,32 +44,5 @@ async def send_report(
     )
 
 
-async def report_requested(
-    message: Message, session: AsyncSession, actor: Actor, settings: Settings, clock: Clock
-) -> None:
-    org = await ask_or_pick(message, session, actor, "report")
-    if org is not None:
-        await send_report(message, session, settings, clock, org)
-
-
-async def report_pressed(
-    query: CallbackQuery,
-    callback_data: RepOpen,
-    session: AsyncSession,
-    actor: Actor,
-    settings: Settings,
-    clock: Clock,
-) -> None:
-    org = await org_in_scope(query, session, actor, callback_data.org)
-    if org is None or not isinstance(query.message, Message):
-        return
-    await query.answer()
-    await send_report(query.message, session, settings, clock, org)
-
-
 def build_router() -> Router:
-    router = Router(name="report")
-    allowed = Allowed("report")
-    router.message.register(report_requested, Command("report"), allowed)
-    router.callback_query.register(report_pressed, RepOpen.filter(F.cmd == "report"), allowed)
-    return router
+    return report_router("report", send_report)

@@ -7,14 +7,18 @@ the actor's own organisations again, so a forged id of another school is refused
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
+from aiogram import F, Router
+from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
@@ -87,3 +91,38 @@ async def report_day(
 
 def file_stem(org: Organization, today: date) -> str:
     return f"{org.id}-{today.isoformat()}"
+
+
+Send = Callable[[Message, AsyncSession, Settings, Clock, Organization], Awaitable[None]]
+
+
+def report_router(command: str, send: Send) -> Router:
+    """/export, /chart and /report work alike: the command asks which organisation when the
+    person has several (or goes straight to the one), the button re-checks the scope."""
+
+    async def requested(
+        message: Message, session: AsyncSession, actor: Actor, settings: Settings, clock: Clock
+    ) -> None:
+        org = await ask_or_pick(message, session, actor, command)
+        if org is not None:
+            await send(message, session, settings, clock, org)
+
+    async def pressed(
+        query: CallbackQuery,
+        callback_data: RepOpen,
+        session: AsyncSession,
+        actor: Actor,
+        settings: Settings,
+        clock: Clock,
+    ) -> None:
+        org = await org_in_scope(query, session, actor, callback_data.org)
+        if org is None or not isinstance(query.message, Message):
+            return
+        await query.answer()
+        await send(query.message, session, settings, clock, org)
+
+    router = Router(name=command)
+    allowed = Allowed(command)
+    router.message.register(requested, Command(command), allowed)
+    router.callback_query.register(pressed, RepOpen.filter(F.cmd == command), allowed)
+    return router
