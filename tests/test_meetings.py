@@ -9,34 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from handlers.meeting_common import MeetingAct, MeetingAnswer, MeetingPick, MeetingStep
-from storage.catalogue import EntryKind, entries
 from storage.models.enums import Role
 from storage.models.meetings import Meeting, MeetingAttendee, MeetingChange, MeetingPhoto
-from storage.programmes import Proposal, form_programme, respond
-from tests.support.seed import add_person, build_tree
+from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR, OTHER_MENTOR = 21, 22, 23, 24
 GROUP_MENTOR, PUPILS = 25, (26, 27, 28)
 PUPIL_NAMES = ("Белова Дарья", "Смирнов Артём", "Ахмедов Тимур")
-
-
-async def make_programme(database, tree, now, curator, mentor, mentees, *, starts_on=None):
-    async with database.transaction() as s:
-        forms = await entries(s, tree.municipality_id, EntryKind.form)
-        proposal = Proposal(
-            school_id=tree.school_id,
-            mentor_ids=[mentor],
-            mentee_ids=mentees,
-            form_id=forms[0].id,
-            starts_on=starts_on or date(2026, 9, 1),
-            planned_end_on=date(2027, 5, 31),
-            goals="Адаптация",
-            is_group=len(mentees) > 1,
-        )
-        programme = await form_programme(s, proposal, curator, now)
-        for person in [mentor, *mentees]:
-            await respond(s, programme.id, person, True, now)
-        return programme.id
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from storage.meetings_read import meeting_view, pending_confirmations, rating_su
 from storage.models.enums import Role
 from storage.models.meetings import Meeting, MeetingChange
 from storage.programme_content import close_programme
-from tests.support.seed import add_person
-from tests.test_meetings import make_programme
+from tests.support.seed import add_person, make_programme
 
 TODAY = date(2026, 11, 23)
 

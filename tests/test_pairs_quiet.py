@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from storage.models.enums import Role
 from storage.models.meetings import Meeting
-from tests.support.seed import add_person, build_tree
-from tests.test_meetings import make_programme
+from tests.support.seed import add_person, build_tree, make_programme
 
 QUIET = "💤 за последние 30 дней не записано ни одной встречи"
 

@@ -18,8 +18,7 @@ from storage.models.meetings import Meeting, MeetingAttendee
 from storage.models.orgs import Organization
 from storage.models.outbox import OutboxMessage
 from storage.models.programmes import Programme
-from tests.support.seed import add_person, build_tree
-from tests.test_meetings import make_programme
+from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR = 31, 32, 33
 END = date(2027, 5, 31)

@@ -18,8 +18,7 @@ from storage.models.enums import MembershipStatus, Role
 from storage.models.outbox import OutboxMessage
 from storage.models.surveys import SurveyParticipation, SurveyResponse
 from storage.outbox import Delivery, Item
-from tests.support.seed import add_person, build_tree
-from tests.test_meetings import make_programme
+from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR, COORDINATOR, SILENT = 41, 42, 43, 44, 45
 OPENS = datetime(2026, 12, 6, 7, tzinfo=UTC)  # 10:00 in Moscow on the opening day

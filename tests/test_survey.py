@@ -11,14 +11,12 @@ from sqlalchemy import func, select
 
 from handlers.survey_common import SurveyOpen
 from handlers.survey_invite import invite_members
-from storage.catalogue import EntryKind, entries
 from storage.models import MenteeProfile, Person
 from storage.models.enums import MembershipStatus, Role
 from storage.models.programmes import Programme
 from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse
-from storage.programmes import Proposal, form_programme, respond
 from storage.questionnaires.model import Occasion
-from tests.support.seed import add_person, build_tree
+from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR, COORDINATOR, OTHER_CURATOR = 21, 22, 23, 24, 25
 SECRET = "СЕКРЕТНЫЙ-ОТЗЫВ-4417"
@@ -47,20 +45,10 @@ async def school(database, clock):
             database, OTHER_CURATOR, "Чужой Куратор", Role.curator, tree.foreign_school_id, now
         ),
     }
+    programme_id = await make_programme(
+        database, tree, now, ids["curator"], ids["mentor"], [ids["mentee"]]
+    )
     async with database.transaction() as s:
-        forms = await entries(s, tree.municipality_id, EntryKind.form)
-        proposal = Proposal(
-            school_id=tree.school_id,
-            mentor_ids=[ids["mentor"]],
-            mentee_ids=[ids["mentee"]],
-            form_id=forms[0].id,
-            starts_on=date(2026, 9, 1),
-            planned_end_on=date(2027, 5, 31),
-            goals="Адаптация",
-        )
-        programme = await form_programme(s, proposal, ids["curator"], now)
-        for person in ("mentor", "mentee"):
-            await respond(s, programme.id, ids[person], True, now)
         campaign = Campaign(
             municipality_id=tree.municipality_id,
             period="2026-12",
@@ -71,7 +59,7 @@ async def school(database, clock):
         )
         s.add(campaign)
         await s.flush()
-        ids.update(programme=programme.id, campaign=campaign.id)
+        ids.update(programme=programme_id, campaign=campaign.id)
     return tree, ids
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.catalogue import EntryKind, entries
 from storage.db import Database
 from storage.memberships import grant_role
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, OrgLevel, Role, SchoolKind
 from storage.orgs import create_organization
 from storage.people import get_or_create_person
+from storage.programmes import Proposal, form_programme, respond
 from storage.registration import record_consent, save_mentee_profile, save_mentor_profile
 
 
@@ -127,3 +129,32 @@ async def person_by_telegram(database: Database, telegram_id: int) -> Person | N
 
     async with database.reading() as s:
         return await s.scalar(select(Person).where(Person.telegram_id == telegram_id))
+
+
+async def make_programme(
+    database: Database,
+    tree: Tree,
+    now: datetime,
+    curator: int,
+    mentor: int,
+    mentees: list[int],
+    *,
+    starts_on: date | None = None,
+) -> int:
+    """An active pair (or group, with several mentees) of the tree's school, accepted by all."""
+    async with database.transaction() as s:
+        forms = await entries(s, tree.municipality_id, EntryKind.form)
+        proposal = Proposal(
+            school_id=tree.school_id,
+            mentor_ids=[mentor],
+            mentee_ids=mentees,
+            form_id=forms[0].id,
+            starts_on=starts_on or date(2026, 9, 1),
+            planned_end_on=date(2027, 5, 31),
+            goals="Адаптация",
+            is_group=len(mentees) > 1,
+        )
+        programme = await form_programme(s, proposal, curator, now)
+        for person in [mentor, *mentees]:
+            await respond(s, programme.id, person, True, now)
+        return programme.id
