@@ -47,10 +47,11 @@ from storage.report_scope import ReportScope, School, report_scope
 from storage.report_stats import Denominators, denominators
 from storage.report_survey import (
     AUDIENCES,
+    Asked,
     CampaignFigures,
     Satisfied,
-    campaign_figures,
     campaign_pair,
+    campaigns_figures,
 )
 from storage.survey_aggregates import ResponseRate
 
@@ -319,21 +320,26 @@ async def build_summary(
 
     surveys: list[MunicipalitySurvey] = []
     k = 3
+    asked: list[tuple[int, str, Asked | None, Asked | None]] = []
     for municipality_id, name in scope.municipalities:
-        members = [s.id for s in scope.schools_of(municipality_id)]
+        members = tuple(s.id for s in scope.schools_of(municipality_id))
         if not members:
             continue
         current, previous = await campaign_pair(session, municipality_id, today)
-        now_figures = (
-            await campaign_figures(session, municipality_id, members, current, today)
-            if current is not None
-            else None
+        asked.append(
+            (
+                municipality_id,
+                name,
+                Asked(municipality_id, members, current) if current is not None else None,
+                Asked(municipality_id, members, previous) if previous is not None else None,
+            )
         )
-        before = (
-            await campaign_figures(session, municipality_id, members, previous, today)
-            if previous is not None
-            else None
-        )
+    figures = await campaigns_figures(
+        session, [a for _m, _n, *pair in asked for a in pair if a is not None], today
+    )
+    for municipality_id, name, current_asked, previous_asked in asked:
+        now_figures = figures[current_asked.campaign.id] if current_asked else None
+        before = figures[previous_asked.campaign.id] if previous_asked else None
         surveys.append(MunicipalitySurvey(municipality_id, name, now_figures, before))
         if now_figures is not None:
             for key in AUDIENCES:

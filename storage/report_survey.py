@@ -29,9 +29,10 @@ from storage.questionnaires.model import Questionnaire
 from storage.survey_aggregates import (
     Aggregate,
     ResponseRate,
-    breakdown,
+    Scope,
     municipality_scope,
     results_ready,
+    school_breakdowns,
 )
 
 MENTEE = "monitoring_mentee"
@@ -55,43 +56,87 @@ async def campaign_pair(
     return current, (older[0] if older else None)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One campaign a report shows, with the schools of its municipality in the scope."""
+
+    municipality_id: int
+    school_ids: tuple[int, ...]
+    campaign: Campaign
+
+
 async def response_rates(
     session: AsyncSession, key: str, school_ids: list[int], campaign: Campaign
 ) -> dict[int, ResponseRate]:
     """{school: answered of expected} for a mentee or mentor questionnaire."""
-    audience = questionnaire(key).audience.value
-    answered = dict(
-        (
-            await session.execute(
-                select(SurveyParticipation.school_id, func.count())
-                .where(
-                    SurveyParticipation.campaign_id == campaign.id,
-                    SurveyParticipation.questionnaire == key,
-                    SurveyParticipation.school_id.in_(school_ids),
-                )
-                .group_by(SurveyParticipation.school_id)
+    rates = await response_rates_of(session, [Asked(0, tuple(school_ids), campaign)])
+    return rates[campaign.id][key]
+
+
+async def response_rates_of(
+    session: AsyncSession, asked: list[Asked]
+) -> dict[int, dict[str, dict[int, ResponseRate]]]:
+    """{campaign: {questionnaire: {school: answered of expected}}} for the mentee and
+    mentor questionnaires of many campaigns: one query for who answered, one per distinct
+    campaign window for who was expected (municipalities mostly share the dates)."""
+    if not asked:
+        return {}
+    answered: dict[tuple[int, str, int], int] = {
+        (campaign_id, key, school_id): int(n)
+        for campaign_id, key, school_id, n in await session.execute(
+            select(
+                SurveyParticipation.campaign_id,
+                SurveyParticipation.questionnaire,
+                SurveyParticipation.school_id,
+                func.count(),
             )
-        ).all()
-    )
-    expected = dict(
-        (
-            await session.execute(
-                select(Programme.school_id, func.count())
-                .select_from(ProgrammeMember)
-                .join(Programme, Programme.id == ProgrammeMember.programme_id)
-                .where(
-                    Programme.school_id.in_(school_ids),
-                    Programme.status.in_(("active", "closed")),
-                    Programme.starts_on <= campaign.deadline,
-                    or_(Programme.ended_on.is_(None), Programme.ended_on >= campaign.opens_on),
-                    ProgrammeMember.role == audience,
-                    ProgrammeMember.response == "accepted",
-                )
-                .group_by(Programme.school_id)
+            .where(
+                SurveyParticipation.campaign_id.in_({a.campaign.id for a in asked}),
+                SurveyParticipation.questionnaire.in_(AUDIENCES),
             )
-        ).all()
-    )
-    return {s: ResponseRate(int(answered.get(s, 0)), int(expected.get(s, 0))) for s in school_ids}
+            .group_by(
+                SurveyParticipation.campaign_id,
+                SurveyParticipation.questionnaire,
+                SurveyParticipation.school_id,
+            )
+        )
+    }
+    windows: dict[tuple[date, date], set[int]] = defaultdict(set)
+    for a in asked:
+        windows[(a.campaign.opens_on, a.campaign.deadline)].update(a.school_ids)
+    expected: dict[tuple[date, date, str, int], int] = {}
+    roles = {questionnaire(key).audience.value: key for key in AUDIENCES}
+    for (opens_on, deadline), schools in windows.items():
+        rows = await session.execute(
+            select(Programme.school_id, ProgrammeMember.role, func.count())
+            .select_from(ProgrammeMember)
+            .join(Programme, Programme.id == ProgrammeMember.programme_id)
+            .where(
+                Programme.school_id.in_(schools),
+                Programme.status.in_(("active", "closed")),
+                Programme.starts_on <= deadline,
+                or_(Programme.ended_on.is_(None), Programme.ended_on >= opens_on),
+                ProgrammeMember.role.in_(roles),
+                ProgrammeMember.response == "accepted",
+            )
+            .group_by(Programme.school_id, ProgrammeMember.role)
+        )
+        for school_id, role, n in rows:
+            expected[(opens_on, deadline, roles[role], school_id)] = int(n)
+    result: dict[int, dict[str, dict[int, ResponseRate]]] = {}
+    for a in asked:
+        c = a.campaign
+        result[c.id] = {
+            key: {
+                s: ResponseRate(
+                    answered.get((c.id, key, s), 0),
+                    expected.get((c.opens_on, c.deadline, key, s), 0),
+                )
+                for s in a.school_ids
+            }
+            for key in AUDIENCES
+        }
+    return result
 
 
 @dataclass(frozen=True)
@@ -112,34 +157,70 @@ class CampaignFigures:
     rates: dict[str, dict[int, ResponseRate]] = field(default_factory=dict)  # key → school
     total: dict[str, Satisfied] = field(default_factory=dict)  # key → municipality
     schools: dict[str, dict[int, Satisfied]] = field(default_factory=dict)  # key → school
-    aggregates: dict[str, Aggregate] = field(default_factory=dict)  # key → municipal total
 
 
-async def campaign_figures(
-    session: AsyncSession,
-    municipality_id: int,
-    school_ids: list[int],
-    campaign: Campaign,
-    today: date,
-) -> CampaignFigures:
-    ready = results_ready(campaign, today)
-    figures = CampaignFigures(campaign, ready)
-    scope = await municipality_scope(session, municipality_id)
+async def _ready_scopes(session: AsyncSession, asked: list[Asked], today: date) -> dict[int, Scope]:
+    """{campaign: its municipality's scope} for the campaigns whose results may be shown."""
+    municipal: dict[int, Scope] = {}
+    scopes: dict[int, Scope] = {}
+    for a in asked:
+        if results_ready(a.campaign, today):
+            if a.municipality_id not in municipal:
+                municipal[a.municipality_id] = await municipality_scope(session, a.municipality_id)
+            scopes[a.campaign.id] = municipal[a.municipality_id]
+    return scopes
+
+
+async def campaigns_figures(
+    session: AsyncSession, asked: list[Asked], today: date
+) -> dict[int, CampaignFigures]:
+    """Response rates and satisfaction of many campaigns (a region's: two per municipality)
+    in a fixed number of queries: response rates grouped, and each questionnaire's
+    breakdowns of all the campaigns whose results are ready counted together. The
+    per-question totals are left to `question_totals` (only the workbook lists them)."""
+    rates = await response_rates_of(session, asked)
+    figures = {
+        a.campaign.id: CampaignFigures(a.campaign, results_ready(a.campaign, today)) for a in asked
+    }
+    scopes = await _ready_scopes(session, asked, today)
     for key in AUDIENCES:
-        figures.rates[key] = await response_rates(session, key, school_ids, campaign)
-        if not ready:
-            continue
-        split = await breakdown(session, questionnaire(key), scope, campaign_id=campaign.id)
-        figures.total[key] = _satisfied(split.total, scope.formula)
-        figures.aggregates[key] = split.total
-        per_school: dict[int, Satisfied] = defaultdict(lambda: Satisfied(None, 0, scope.k, ""))
-        for group in split.groups:
-            if group.group_id in school_ids:
-                per_school[group.group_id] = _satisfied(
-                    group.aggregate, scope.formula, suppressed=group.aggregate.enough
+        splits = (
+            await school_breakdowns(session, questionnaire(key), scopes, questions=False)
+            if scopes
+            else {}
+        )
+        for a in asked:
+            mine = figures[a.campaign.id]
+            mine.rates[key] = rates[a.campaign.id][key]
+            split = splits.get(a.campaign.id)
+            if split is None:
+                continue
+            formula = scopes[a.campaign.id].formula
+            mine.total[key] = _satisfied(split.total, formula)
+            mine.schools[key] = {
+                group.group_id: _satisfied(
+                    group.aggregate, formula, suppressed=group.aggregate.enough
                 )
-        figures.schools[key] = dict(per_school)
+                for group in split.groups
+                if group.group_id in a.school_ids
+            }
     return figures
+
+
+async def question_totals(
+    session: AsyncSession, asked: list[Asked], today: date
+) -> dict[int, dict[str, Aggregate]]:
+    """{campaign: {questionnaire: the municipal aggregate with every question}} for the
+    campaigns whose results are ready, all counted together per questionnaire."""
+    scopes = await _ready_scopes(session, asked, today)
+    totals: dict[int, dict[str, Aggregate]] = {campaign_id: {} for campaign_id in scopes}
+    if not scopes:
+        return totals
+    for key in AUDIENCES:
+        splits = await school_breakdowns(session, questionnaire(key), scopes)
+        for campaign_id, split in splits.items():
+            totals[campaign_id][key] = split.total
+    return totals
 
 
 def _satisfied(aggregate, formula: str, suppressed: bool = False) -> Satisfied:

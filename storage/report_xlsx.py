@@ -43,7 +43,7 @@ from storage.report_registers import (
     programme_rows,
     programmes,
 )
-from storage.report_survey import AUDIENCES, Satisfied, questionnaire
+from storage.report_survey import AUDIENCES, Asked, Satisfied, question_totals, questionnaire
 from storage.report_text_ru import (
     AUDIENCE_RU,
     FORMULA_RU,
@@ -170,6 +170,21 @@ def _note(sat: Satisfied | None) -> str:
 
 async def _monitoring(sheet: _Sheet, session: AsyncSession, summary: Summary) -> None:
     single = summary.scope.level == OrgLevel.school
+    # The municipal totals of every question (the summary itself counts satisfaction only).
+    totals = (
+        {}
+        if single
+        else await question_totals(
+            session,
+            [
+                Asked(survey.municipality_id, (), figures.campaign)
+                for survey in summary.surveys
+                for figures in (survey.current, survey.previous)
+                if figures is not None
+            ],
+            summary.today,
+        )
+    )
     for survey in summary.surveys:
         for figures in (survey.current, survey.previous):
             if figures is None:
@@ -220,7 +235,7 @@ async def _monitoring(sheet: _Sheet, session: AsyncSession, summary: Summary) ->
                                 _note(sat),
                             )
                         )
-                aggregate = figures.aggregates.get(key)
+                aggregate = totals.get(campaign.id, {}).get(key)
                 if single:
                     aggregate = await school_aggregate(
                         session, questionnaire(key), summary.scope.org_id, campaign_id=campaign.id

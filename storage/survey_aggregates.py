@@ -47,10 +47,9 @@ whose municipality's total is shown anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
-from fractions import Fraction
 from typing import Any, Literal
 
 from sqlalchemy import and_, case, func, literal, or_, select, true
@@ -100,6 +99,7 @@ __all__ = [
     "response_rate",
     "results_ready",
     "school_aggregate",
+    "school_breakdowns",
     "school_scope",
     "schools_scope",
     "split",
@@ -185,60 +185,105 @@ async def _counted(
     campaign_id: int | None,
     by: Literal["school", "form"],
 ) -> dict[Any, Counted]:
-    """Per school (or form): respondents, (value, how many) per question, and the exact
-    satisfaction mean of each respondent, all from grouped SQL: no answer is read one by one
-    except the rare satisfaction answer stored as a string rather than a number."""
+    """Per school (or form) of one scope and campaign: see `_tally`."""
     if not scope.school_ids:
         return {}
-    where = _filters(questionnaire, scope, campaign_id)
     group = SurveyResponse.school_id if by == "school" else SurveyResponse.form_id
+    where = _filters(questionnaire, scope, campaign_id)
+    found, values = await _tally(session, questionnaire, where, (group,), (group,))
+    for g, counted in found.items():
+        counted.values = values.get(g, {})
+    return {g[0]: counted for g, counted in found.items()}
+
+
+async def _tally(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    where: tuple,
+    by: tuple,
+    values_by: tuple | None,
+) -> tuple[dict[tuple, Counted], dict[tuple, dict[str, list[tuple[Any, int]]]]]:
+    """Per group (the columns `by`): respondents and the exact satisfaction mean of each
+    respondent; per group of `values_by` (the same columns, or fewer for totals only; None:
+    not counted): (value, how many) per question. All from grouped SQL: no answer is read
+    one by one except the rare satisfaction answer stored as a string, not a number."""
     dialect = session.get_bind().dialect.name
-    found: dict[Any, Counted] = {}
-    for g, n in await session.execute(select(group, func.count()).where(*where).group_by(group)):
-        found[g] = Counted(respondents=int(n))
-    if not found:
-        return found
-    items = json_items(SurveyResponse.answers, dialect)
-    keys = [q.key for q in questionnaire.questions]
-    values = await session.execute(
-        select(group, items.key, items.type, items.text, func.count())
-        .select_from(SurveyResponse)
-        .join(items.table, true())
-        .where(*where, items.key.in_(keys))
-        .group_by(group, items.key, items.type, items.text)
-    )
-    for g, key, kind, text, n in values:
-        found[g].values.setdefault(key, []).append((python_value(kind, text), int(n)))
+    found: dict[tuple, Counted] = {}
+    values: dict[tuple, dict[str, list[tuple[Any, int]]]] = {}
     sat = [q.key for q in questionnaire.questions if q.satisfaction and q.kind == Kind.scale]
-    if not sat:
-        return found
-    # Each respondent's satisfaction items side by side: how many hold a number 1–10 and
-    # their sum give the respondent's own mean exactly; a respondent with an item stored as
-    # a string (never written by the bot) is read item by item and judged like `_scale`.
     fields = [json_field(SurveyResponse.answers, key, dialect) for key in sat]
-    valid = [and_(f.integer >= 1, f.integer <= 10) for f in fields]
-    n = sum((case((v, 1), else_=0) for v in valid), literal(0))
-    total = sum(
-        (case((v, f.integer), else_=0) for v, f in zip(valid, fields, strict=True)), literal(0)
+    width = len(by)
+    odd = or_(*(func.coalesce(f.type, "null") == "text" for f in fields)) if fields else None
+    if not fields:
+        for row in await session.execute(select(*by, func.count()).where(*where).group_by(*by)):
+            found[tuple(row[:width])] = Counted(respondents=int(row[width]))
+    else:
+        # Each respondent's satisfaction items side by side, each read from the JSON once
+        # (the CTE is materialised so the database does not inline it back): how many hold
+        # a number 1–10 and their sum give the respondent's own mean exactly. Respondents,
+        # scores and the flag for items stored as strings come from this one pass.
+        read = (
+            select(
+                *(c.label(f"g{i}") for i, c in enumerate(by)),
+                *(f.integer.label(f"v{i}") for i, f in enumerate(fields)),
+                case((odd, 1), else_=0).label("odd"),
+            )
+            .where(*where)
+            .cte("satisfaction_items")
+            .prefix_with("MATERIALIZED")
+        )
+        items = [read.c[f"v{i}"] for i in range(len(fields))]
+        valid = [and_(v >= 1, v <= 10) for v in items]
+        n = sum((case((ok, 1), else_=0) for ok in valid), literal(0))
+        total = sum(
+            (case((ok, v), else_=0) for ok, v in zip(valid, items, strict=True)), literal(0)
+        )
+        groups = [read.c[f"g{i}"] for i in range(width)]
+        has_odd = False
+        rows = await session.execute(
+            select(*groups, n, total, read.c.odd, func.count()).group_by(
+                *groups, n, total, read.c.odd
+            )
+        )
+        for row in rows:
+            g, (scored, summed, flagged, count) = tuple(row[:width]), row[width:]
+            counted = found.setdefault(g, Counted())
+            counted.respondents += int(count)
+            if flagged:
+                has_odd = True
+            elif scored:
+                counted.scores[(int(summed), int(scored))] += int(count)
+        if has_odd:
+            # A respondent with an item stored as a string (never written by the bot) is
+            # read item by item and judged like `_scale`.
+            strings = await session.execute(
+                select(*by, *(c for f in fields for c in (f.type, f.text))).where(*where, odd)
+            )
+            for row in strings:
+                g, raw = tuple(row[:width]), row[width:]
+                scored_items = [
+                    v
+                    for kind, text in zip(raw[::2], raw[1::2], strict=True)
+                    if (v := _scale(python_value(kind, text))) is not None
+                ]
+                if scored_items:
+                    found[g].scores[(sum(scored_items), len(scored_items))] += 1
+    if not found or values_by is None:
+        return found, values
+    items_of = json_items(SurveyResponse.answers, dialect)
+    keys = [q.key for q in questionnaire.questions]
+    counted_values = await session.execute(
+        select(*values_by, items_of.key, items_of.type, items_of.text, func.count())
+        .select_from(SurveyResponse)
+        .join(items_of.table, true())
+        .where(*where, items_of.key.in_(keys))
+        .group_by(*values_by, items_of.key, items_of.type, items_of.text)
     )
-    odd = or_(*(func.coalesce(f.type, "null") == "text" for f in fields))
-    scores = await session.execute(
-        select(group, n, total, func.count()).where(*where, ~odd, n > 0).group_by(group, n, total)
-    )
-    for g, scored, summed, count in scores:
-        found[g].scores[Fraction(int(summed), int(scored))] += int(count)
-    strings = await session.execute(
-        select(group, *(c for f in fields for c in (f.type, f.text))).where(*where, odd)
-    )
-    for g, *raw in strings:
-        scored_items = [
-            v
-            for kind, text in zip(raw[::2], raw[1::2], strict=True)
-            if (v := _scale(python_value(kind, text))) is not None
-        ]
-        if scored_items:
-            found[g].scores[Fraction(sum(scored_items), len(scored_items))] += 1
-    return found
+    for *g, key, kind, text, count in counted_values:
+        values.setdefault(tuple(g), {}).setdefault(key, []).append(
+            (python_value(kind, text), int(count))
+        )
+    return found, values
 
 
 # ---- the API ----------------------------------------------------------------------------
@@ -271,6 +316,61 @@ async def breakdown(
     mean), then summarised and suppressed exactly as `split` does over the answers."""
     grouped = await _counted(session, questionnaire, scope, campaign_id, by)
     return split_counted(questionnaire, grouped, scope.k, scope.formula)
+
+
+async def school_breakdowns(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scopes: Mapping[int, Scope],
+    *,
+    questions: bool = True,
+) -> dict[int, Breakdown]:
+    """`breakdown` by school for many campaigns at once (campaign id → its scope, usually
+    its municipality's), in four queries whatever their number: a region's report needs
+    two campaigns of every municipality. The totals are whole; the schools carry their
+    respondents and satisfaction, exactly as in `breakdown`, but no per-question figures
+    (the reports show a school's satisfaction and the municipal questions). With
+    `questions=False` the totals carry none either: one pass over the answers, no JSON
+    unnesting, for a summary that shows satisfaction and response only."""
+    by_scope: dict[Scope, list[int]] = {}
+    for campaign_id, scope in scopes.items():
+        if scope.school_ids:
+            by_scope.setdefault(scope, []).append(campaign_id)
+    found: dict[tuple, Counted] = {}
+    values: dict[tuple, dict[str, list[tuple[Any, int]]]] = {}
+    if by_scope:
+        where = (
+            SurveyResponse.questionnaire == questionnaire.key,
+            SurveyResponse.respondent_role == questionnaire.audience.value,
+            SurveyResponse.late.is_(False),  # as in _rows: late answers change no figure
+            or_(
+                *(
+                    and_(
+                        SurveyResponse.campaign_id.in_(campaigns),
+                        SurveyResponse.school_id.in_(scope.school_ids),
+                    )
+                    for scope, campaigns in by_scope.items()
+                )
+            ),
+        )
+        campaign, school = SurveyResponse.campaign_id, SurveyResponse.school_id
+        found, values = await _tally(
+            session, questionnaire, where, (campaign, school), (campaign,) if questions else None
+        )
+    grouped: dict[int, dict[int, Counted]] = {campaign_id: {} for campaign_id in scopes}
+    for (campaign_id, school_id), counted in found.items():
+        grouped[campaign_id][school_id] = counted
+    return {
+        campaign_id: split_counted(
+            questionnaire,
+            grouped[campaign_id],
+            scope.k,
+            scope.formula,
+            total_values=values.get((campaign_id,), {}),
+            questions=questions,
+        )
+        for campaign_id, scope in scopes.items()
+    }
 
 
 async def school_aggregate(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
 from aiogram.utils.i18n import lazy_gettext as __
@@ -316,7 +317,9 @@ class Counted:
 
     respondents: int = 0
     values: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
-    scores: Counter = field(default_factory=Counter)  # Fraction → respondents
+    # (sum of the items, how many items) → respondents: the respondent's own mean is the
+    # ratio; kept as two integers so summing stays exact without a Fraction per row
+    scores: Counter = field(default_factory=Counter)
 
     def add(self, other: Counted) -> None:
         self.respondents += other.respondents
@@ -395,14 +398,16 @@ def summarise_counted(
     formula: str = "mean",
     *,
     texts: bool = True,
+    questions: bool = True,
 ) -> Aggregate:
-    """`summarise` over counts (see Counted): the same aggregate, figure for figure."""
+    """`summarise` over counts (see Counted): the same aggregate, figure for figure.
+    `questions=False` leaves the per-question figures out and keeps the satisfaction."""
     k = max(k, 3)
     if counted.respondents < k:
         return Aggregate(questionnaire.key, counted.respondents, k)
-    questions = tuple(
+    results = tuple(
         _question_counted(q, counted.values.get(q.key, ()), k, texts)
-        for q in questionnaire.questions
+        for q in (questionnaire.questions if questions else ())
     )
     satisfaction = None
     if any(q.satisfaction and q.kind == Kind.scale for q in questionnaire.questions):
@@ -411,12 +416,17 @@ def summarise_counted(
             satisfaction = Satisfaction(formula, scored, None)
         else:
             if formula == "share8":
-                high = sum(n for s, n in counted.scores.items() if s >= 8)
+                high = sum(n for (total, items), n in counted.scores.items() if total >= 8 * items)
                 percent = Fraction(high, scored) * 100
             else:
-                percent = sum(s * n for s, n in counted.scores.items()) / scored / 10 * 100
+                # The mean of the respondents' means over a common denominator: exact.
+                common = lcm(*{items for _total, items in counted.scores})
+                summed = sum(
+                    total * (common // items) * n for (total, items), n in counted.scores.items()
+                )
+                percent = Fraction(summed, common * scored) / 10 * 100
             satisfaction = Satisfaction(formula, scored, one_decimal(float(percent)))
-    return Aggregate(questionnaire.key, counted.respondents, k, questions, satisfaction)
+    return Aggregate(questionnaire.key, counted.respondents, k, results, satisfaction)
 
 
 def split_counted(
@@ -424,16 +434,31 @@ def split_counted(
     grouped: dict[Any, Counted],
     k: int,
     formula: str = "mean",
+    *,
+    total_values: dict[str, list[tuple[Any, int]]] | None = None,
+    questions: bool = True,
 ) -> Breakdown:
     """`split` over counts: the total and one aggregate per group, complementary cells
-    suppressed by the same rules."""
+    suppressed by the same rules.
+
+    With `total_values` (the values counted over the whole scope, the groups' own values
+    left empty) the groups carry respondents and satisfaction but no per-question figures:
+    what a report by school shows, at a fraction of the counting. Each group's satisfaction
+    is the same as in the full split, because its suppression depends on respondents and
+    satisfaction alone. `questions=False` leaves the per-question figures out everywhere."""
     k = max(k, 3)
     everyone = Counted()
     for counted in grouped.values():
         everyone.add(counted)
-    total = summarise_counted(questionnaire, everyone, k, formula)
+    by_group = total_values is None
+    if total_values is not None:
+        everyone.values = total_values
+    total = summarise_counted(questionnaire, everyone, k, formula, questions=questions)
     parts = {
-        g: summarise_counted(questionnaire, c, k, formula, texts=False) for g, c in grouped.items()
+        g: summarise_counted(
+            questionnaire, c, k, formula, texts=False, questions=questions and by_group
+        )
+        for g, c in grouped.items()
     }
     counts = {g: c.respondents for g, c in grouped.items()}
     return _suppressed(total, parts, counts, everyone.respondents, k)

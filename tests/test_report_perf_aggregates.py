@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
+from storage.campaigns import ensure_campaign
 from storage.demo import _insert
+from storage.models.enums import OrgLevel, SchoolKind
 from storage.models.surveys import SurveyResponse
+from storage.orgs import create_organization
 from storage.questionnaires import builtin
 from storage.questionnaires.model import Kind
-from storage.survey_aggregates import Scope, breakdown, split
+from storage.survey_aggregates import Scope, breakdown, school_breakdowns, split
 from tests.test_indicators import municipality
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -89,3 +92,90 @@ async def test_sql_breakdown_equals_split_over_the_answers(database, formula) ->
         assert _plain(got.aggregate) == _plain(want.aggregate), got.group_id
     assert any(g.shown for g in counted.groups) and not all(g.shown for g in counted.groups)
     assert all(not q.texts for g in counted.groups for q in g.aggregate.questions)
+
+
+async def test_school_breakdowns_of_many_campaigns_equal_one_breakdown_each(database) -> None:
+    """A region's report counts every campaign at once: each campaign's total and each
+    school's respondents and satisfaction must be exactly what `breakdown` gives for that
+    campaign alone, and answers of a school outside the campaign's scope must not leak in."""
+    rng = random.Random(11)
+    questionnaire = builtin.latest("monitoring_mentor")
+    municipalities = await _region(database, [4, 3])
+    rows = []
+    scopes: dict[int, Scope] = {}
+    async with database.transaction() as s:
+        for index, (municipality_id, schools) in enumerate(municipalities):
+            for today in (date(2026, 3, 1), date(2026, 10, 1)):
+                campaign = await ensure_campaign(s, municipality_id, today, NOW)
+                scopes[campaign.id] = Scope(frozenset(schools), 3 + index, "mean")
+                for school in schools:
+                    for _n in range(rng.choice([0, 1, 2, 3, 5, 9])):
+                        got = {
+                            q.key: _value(q.kind, [o.value for o in q.options], rng)
+                            for q in questionnaire.questions
+                            if rng.random() < 0.9
+                        }
+                        rows.append(_row(questionnaire, campaign.id, school, len(rows), got))
+    # An answer filed under the first campaign by a school of the other municipality.
+    stray_school = municipalities[1][1][0]
+    rows.append(_row(questionnaire, next(iter(scopes)), stray_school, len(rows), {"overall": 1}))
+    async with database.transaction() as s:
+        await _insert(s, SurveyResponse, rows)
+    async with database.reading() as s:
+        together = await school_breakdowns(s, questionnaire, scopes)
+        bare = await school_breakdowns(s, questionnaire, scopes, questions=False)
+        for campaign_id, scope in scopes.items():
+            alone = await breakdown(s, questionnaire, scope, campaign_id=campaign_id)
+            got = together[campaign_id]
+            assert _plain(got.total) == _plain(alone.total), campaign_id
+            assert bare[campaign_id].total.questions == ()
+            assert bare[campaign_id].total.satisfaction == alone.total.satisfaction
+            assert [g.group_id for g in got.groups] == [g.group_id for g in alone.groups]
+            for mine, want, thin in zip(
+                got.groups, alone.groups, bare[campaign_id].groups, strict=True
+            ):
+                for cell in (mine.aggregate, thin.aggregate):
+                    assert cell.respondents == want.aggregate.respondents
+                    assert cell.satisfaction == want.aggregate.satisfaction
+                    assert cell.questions == ()
+    shown = [g for b in together.values() for g in b.groups if g.aggregate.satisfaction is not None]
+    hidden = [g for b in together.values() for g in b.groups if g.aggregate.satisfaction is None]
+    assert shown and hidden  # the data exercises both sides of the threshold
+
+
+def _row(questionnaire, campaign_id: int, school: int, n: int, answers: dict) -> dict:
+    return {
+        "id": f"{campaign_id:08d}{school:08d}{n:016d}",
+        "questionnaire": questionnaire.key,
+        "version": 1,
+        "campaign_id": campaign_id,
+        "school_id": school,
+        "respondent_role": questionnaire.audience.value,
+        "form_id": None,
+        "late": False,
+        "link": None,
+        "answers": answers,
+    }
+
+
+async def _region(database, sizes: list[int]) -> list[tuple[int, list[int]]]:
+    result = []
+    async with database.transaction() as s:
+        region = await create_organization(s, level=OrgLevel.region, name="Область", now=NOW)
+        for m, size in enumerate(sizes):
+            district = await create_organization(
+                s, level=OrgLevel.municipality, name=f"Район {m}", parent_id=region.id, now=NOW
+            )
+            schools = [
+                await create_organization(
+                    s,
+                    level=OrgLevel.school,
+                    name=f"Школа {m}-{n}",
+                    parent_id=district.id,
+                    school_kind=SchoolKind.school,
+                    now=NOW,
+                )
+                for n in range(size)
+            ]
+            result.append((district.id, [school.id for school in schools]))
+    return result
