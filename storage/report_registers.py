@@ -150,9 +150,24 @@ async def programmes(session: AsyncSession, school_ids: frozenset[int]) -> list[
             )
         ).all()
     )
+    # Plain columns, not Programme objects: a region has 10 000 of them.
     rows = (
-        await session.scalars(
-            select(Programme)
+        await session.execute(
+            select(
+                Programme.id,
+                Programme.school_id,
+                Programme.is_group,
+                Programme.form_id,
+                Programme.role_model_id,
+                Programme.kind_id,
+                Programme.status,
+                Programme.starts_on,
+                Programme.planned_end_on,
+                Programme.ended_on,
+                Programme.results,
+                Programme.case_link,
+                Programme.completed,
+            )
             .where(Programme.school_id.in_(school_ids), Programme.status.in_(("active", "closed")))
             .order_by(Programme.school_id, Programme.starts_on, Programme.id)
         )
@@ -202,11 +217,13 @@ async def programmes(session: AsyncSession, school_ids: frozenset[int]) -> list[
 
 
 async def _registered(
-    session: AsyncSession, school_ids: frozenset[int], role: Role, profile: type
-) -> list[tuple[int, str, object, str]]:
-    """(person id, name, profile, school name) of people with an active role, by name."""
+    session: AsyncSession, school_ids: frozenset[int], role: Role, columns: tuple
+) -> list[tuple]:
+    """(person id, name, *the profile columns asked for) of people with an active role,
+    by school and name. Plain columns, not profile objects: a region has 20 000 of them."""
+    profile = columns[0].class_
     rows = await session.execute(
-        select(Person.id, Person.full_name, profile, Organization.name)
+        select(Person.id, Person.full_name, *columns)
         .join(Membership, Membership.person_id == Person.id)
         .join(Organization, Organization.id == Membership.organization_id)
         .join(profile, profile.person_id == Person.id)
@@ -218,7 +235,7 @@ async def _registered(
         )
         .order_by(Organization.name, Person.full_name, Person.id)
     )
-    return [(pid, name, prof, school) for pid, name, prof, school in rows]
+    return [tuple(row) for row in rows]
 
 
 async def _memberships(
@@ -252,18 +269,29 @@ def _mark(completed: bool | None, status: str) -> str:
 async def mentor_register(
     session: AsyncSession, school_ids: frozenset[int], by_id: dict[int, ProgrammeInfo]
 ) -> list[tuple]:
-    people = await _registered(session, school_ids, Role.mentor, MentorProfile)
+    people = await _registered(
+        session,
+        school_ids,
+        Role.mentor,
+        (
+            MentorProfile.workplace,
+            MentorProfile.competencies,
+            MentorProfile.achievements,
+            MentorProfile.interests,
+            MentorProfile.desired_mentee_age,
+            MentorProfile.hours_per_month,
+        ),
+    )
     joined = await _memberships(session, school_ids, Role.mentor)
     rows: list[tuple] = []
-    for person_id, name, profile, _school in people:
-        assert isinstance(profile, MentorProfile)
+    for person_id, name, workplace, competencies, achievements, interests, age, hours in people:
         own = (
-            profile.workplace,
-            profile.competencies,
-            profile.achievements or "",
-            profile.interests or "",
-            profile.desired_mentee_age or "",
-            f"{profile.hours_per_month} ч в месяц",
+            workplace,
+            competencies,
+            achievements or "",
+            interests or "",
+            age or "",
+            f"{hours} ч в месяц",
         )
         programmes_of = [by_id[i] for i in joined.get(person_id, []) if i in by_id]
         for programme in programmes_of or [None]:
@@ -290,19 +318,20 @@ async def mentee_register(
     by_id: dict[int, ProgrammeInfo],
     mentor_workplaces: dict[str, str],
 ) -> list[tuple]:
-    people = await _registered(session, school_ids, Role.mentee, MenteeProfile)
+    people = await _registered(
+        session, school_ids, Role.mentee, (MenteeProfile.birth_year, MenteeProfile.request)
+    )
     joined = await _memberships(session, school_ids, Role.mentee)
     rows: list[tuple] = []
-    for person_id, name, profile, _school in people:
-        assert isinstance(profile, MenteeProfile)
+    for person_id, name, birth_year, request in people:
         programmes_of = [by_id[i] for i in joined.get(person_id, []) if i in by_id]
         for programme in programmes_of or [None]:
             rows.append(
                 (
                     len(rows) + 1,
                     name,
-                    profile.birth_year,
-                    profile.request,
+                    birth_year,
+                    request,
                     programme.starts_on if programme else None,
                     ", ".join(programme.mentors) if programme else "",
                     programme.form if programme else "",
