@@ -423,9 +423,8 @@ async def generate(
         await _insert(s, PlanItem, plan_rows)
         counts["programmes"] = len(programme_ids)
 
-        # ---- meetings
-        meeting_rows = []
-        attendees_of: list[list[int]] = []
+        # ---- meetings, generated and inserted a chunk at a time: 150 000 rows held at
+        # once would be most of the benchmark's memory
         mentees_by_programme: dict[int, list[int]] = {}
         for member in member_rows:
             if member["role"] == "mentee":
@@ -441,35 +440,43 @@ async def generate(
                 last = min(last, today - timedelta(days=rng.randint(35, 90)))
             if last >= first:
                 spans.append((programme_id, first, (last - first).days))
-        for index in range(size.meetings if spans else 0):
-            programme_id, first, days = spans[index % len(spans)]
-            held = first + timedelta(days=rng.randint(0, days))
-            meeting_rows.append(
-                {
-                    "programme_id": programme_id,
-                    "held_on": held,
-                    "format": "online" if rng.random() < 0.2 else "in_person",
-                    "duration_minutes": rng.choice((30, 45, 60, 90)),
-                    "activity": rng.choice(("consultation", "lesson_visit", "joint_planning")),
-                    "topic": None,
-                    "request_key": f"demo-{seed}-{index}",
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
+        total = size.meetings if spans else 0
+        counts["meetings"] = 0
+        for chunk_start in range(0, total, CHUNK):
+            meeting_rows = []
+            for index in range(chunk_start, min(chunk_start + CHUNK, total)):
+                programme_id, first, days = spans[index % len(spans)]
+                held = first + timedelta(days=rng.randint(0, days))
+                meeting_rows.append(
+                    {
+                        "programme_id": programme_id,
+                        "held_on": held,
+                        "format": "online" if rng.random() < 0.2 else "in_person",
+                        "duration_minutes": rng.choice((30, 45, 60, 90)),
+                        "activity": rng.choice(("consultation", "lesson_visit", "joint_planning")),
+                        "topic": None,
+                        "request_key": f"demo-{seed}-{index}",
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                    }
+                )
+            meeting_ids = await _insert(s, Meeting, meeting_rows, ids=True)
+            await _insert(
+                s,
+                MeetingAttendee,
+                [
+                    {
+                        "meeting_id": m,
+                        "person_id": p,
+                        "confirmation": "confirmed",
+                        "answered_at": now,
+                    }
+                    for m, row in zip(meeting_ids, meeting_rows, strict=True)
+                    for p in mentees_by_programme.get(row["programme_id"], [])
+                ],
             )
-            attendees_of.append(mentees_by_programme.get(programme_id, []))
-        meeting_ids = await _insert(s, Meeting, meeting_rows, ids=True)
-        await _insert(
-            s,
-            MeetingAttendee,
-            [
-                {"meeting_id": m, "person_id": p, "confirmation": "confirmed", "answered_at": now}
-                for m, people in zip(meeting_ids, attendees_of, strict=True)
-                for p in people
-            ],
-        )
-        counts["meetings"] = len(meeting_ids)
+            counts["meetings"] += len(meeting_ids)
 
         # ---- campaigns and answers
         deadlines = [date(year_start.year, 12, 20), date(year_start.year + 1, 5, 20)]

@@ -37,7 +37,10 @@ class Meeting(Base):
     # Bumped on every change, so an edit made from a stale screen is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __table_args__ = (Index("ix_meetings_programme_id_held_on", "programme_id", "held_on"),)
+    # deleted_at too, so the reports count meetings from the index alone (migration 0009)
+    __table_args__ = (
+        Index("ix_meetings_programme_held_deleted", "programme_id", "held_on", "deleted_at"),
+    )
 
 
 class MeetingAttendee(Base):
