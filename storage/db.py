@@ -65,7 +65,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         echo=echo,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         # One trip to aiosqlite's thread per statement instead of three or four.
-        module=batched_aiosqlite(),
+        module=batched_aiosqlite(SQLITE_BUSY_TIMEOUT_MS / 1000),
     )
     _tune_sqlite(engine)
     return engine

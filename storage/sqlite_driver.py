@@ -15,10 +15,21 @@ transaction's first statement, where SQLite would take the lock anyway; a transa
 ends before running any statement never sends it. Nothing else changes: the same sqlite3
 connection, the same dialect (the engine is created with `module=batched_aiosqlite()`),
 the same exceptions, and server-side cursors (`stream()`) keep SQLAlchemy's own cursor.
+
+Writers queue on the event loop. SQLite admits one write transaction at a time; a second
+BEGIN IMMEDIATE waits in SQLite's busy handler, which sleeps and retries (1, 2, 5, 10 …
+100 ms). With sixteen updates in flight that turned a bot that handles 500 updates a
+second one after another into one that handled 120 together. So, before a connection of
+this engine sends BEGIN IMMEDIATE, it takes the engine's asyncio lock (first come, first
+served, handed over the moment the holder commits or rolls back); the busy timeout still
+covers other processes on the same file (a backup, a migration, a second engine). A wait
+for the lock is bounded by the same busy timeout and then fails like SQLite would, with
+"database is locked".
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections import deque
 from collections.abc import Sequence
@@ -104,6 +115,8 @@ class BatchedCursor:
             self._rows.clear()
             return
         begin = connection._take_begin()
+        if begin is not None:
+            connection._queue_for_writing(begin)
         connection._may_be_in_transaction = True
         try:
             description, rows, rowcount, lastrowid = await_only(
@@ -119,6 +132,8 @@ class BatchedCursor:
     def executemany(self, operation: str, seq_of_parameters: Sequence[Any]) -> None:
         connection = self._adapt_connection
         begin = connection._take_begin()
+        if begin is not None:
+            connection._queue_for_writing(begin)
         connection._may_be_in_transaction = True
         try:
             rowcount, lastrowid = await_only(
@@ -167,11 +182,41 @@ class BatchedCursor:
         self.close()
 
 
-class BatchedConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_may_be_in_transaction", "_pending_begin")
+class WriterQueue:
+    """One per engine: the asyncio lock its connections take before BEGIN IMMEDIATE."""
 
-    def __init__(self, dbapi: Any, connection: aiosqlite.Connection) -> None:
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.waits = 0  # how often a writer found another one writing (diagnostics, tests)
+        self._lock: asyncio.Lock | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._loop is not loop:
+            # An engine outlives an event loop in tests and CLI commands (asyncio.run twice);
+            # a lock is bound to the loop it was first awaited in.
+            self._lock, self._loop = asyncio.Lock(), loop
+        return self._lock
+
+    async def acquire(self) -> asyncio.Lock:
+        lock = self.lock()
+        if lock.locked():
+            self.waits += 1
+        try:
+            await asyncio.wait_for(lock.acquire(), self.timeout)
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked") from None
+        return lock
+
+
+class BatchedConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ("_held", "_may_be_in_transaction", "_pending_begin", "_writers")
+
+    def __init__(self, dbapi: Any, connection: aiosqlite.Connection, writers: WriterQueue) -> None:
         super().__init__(dbapi, connection)
+        self._writers = writers
+        self._held: asyncio.Lock | None = None  # the writers' lock, while this one writes
         self._pending_begin: str | None = None
         # False only when no statement ran since the last COMMIT or ROLLBACK: then SQLite
         # is in autocommit mode (isolation_level None, see storage.db) and there is nothing
@@ -191,9 +236,23 @@ class BatchedConnection(AsyncAdapt_aiosqlite_connection):
         begin, self._pending_begin = self._pending_begin, None
         return begin
 
+    def _queue_for_writing(self, begin: str) -> None:
+        """Wait for this engine's other writers before sending BEGIN IMMEDIATE/EXCLUSIVE."""
+        if self._held is None and begin.upper() in ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"):
+            try:
+                self._held = await_only(self._writers.acquire())
+            except Exception as error:
+                self._handle_exception(error)
+
+    def _release_writers(self) -> None:
+        held, self._held = self._held, None
+        if held is not None and held.locked():
+            held.release()
+
     def _send_pending_begin(self) -> None:
         begin = self._take_begin()
         if begin is not None:
+            self._queue_for_writing(begin)
             try:
                 await_only(self._connection._execute(self._connection._conn.execute, begin))
             except Exception as error:
@@ -209,24 +268,36 @@ class BatchedConnection(AsyncAdapt_aiosqlite_connection):
         began = self._take_begin() is not None
         if began or not self._may_be_in_transaction or not self._connection._connection:
             # A transaction that ran no statement was never begun in SQLite: nothing to end.
+            self._release_writers()
             return
         try:
             await_only(self._connection._execute(getattr(self._connection._conn, finish)))
         except Exception as error:
+            if finish == "rollback" or not self._connection._conn.in_transaction:
+                self._release_writers()
             self._handle_exception(error)
         self._may_be_in_transaction = False
+        self._release_writers()
 
     def close(self) -> None:
         self._pending_begin = None
-        super().close()
+        try:
+            super().close()
+        finally:
+            self._release_writers()
 
 
 class BatchedAiosqliteDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def __init__(self, aiosqlite: Any, sqlite: Any, busy_timeout: float) -> None:
+        super().__init__(aiosqlite, sqlite)
+        self.writers = WriterQueue(busy_timeout)
+
     def connect(self, *arg: Any, **kw: Any) -> BatchedConnection:
         adapted = super().connect(*arg, **kw)
-        return BatchedConnection(self, adapted._connection)
+        return BatchedConnection(self, adapted._connection, self.writers)
 
 
-def batched_aiosqlite() -> BatchedAiosqliteDBAPI:
-    """The DBAPI module to pass as `module=` to create_async_engine for sqlite+aiosqlite."""
-    return BatchedAiosqliteDBAPI(aiosqlite, sqlite3)
+def batched_aiosqlite(busy_timeout: float = 15.0) -> BatchedAiosqliteDBAPI:
+    """The DBAPI module to pass as `module=` to create_async_engine for sqlite+aiosqlite;
+    one per engine (its connections share the writers' queue)."""
+    return BatchedAiosqliteDBAPI(aiosqlite, sqlite3, busy_timeout)

@@ -7,6 +7,7 @@ units not taking it, and a rollback undoing everything since BEGIN.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -106,3 +107,43 @@ async def test_a_failed_begin_leaves_the_connection_usable(database):
     blocker.close()
     async with database.reading() as session:
         assert await session.scalar(text("SELECT group_concat(name) FROM t")) == "y"
+
+
+async def test_writers_wait_for_each_other_on_the_event_loop(database):
+    """Twelve handlers writing at once, each holding the lock across an await as a handler
+    does: they queue for the engine's lock on the event loop (not in SQLite's sleeping
+    busy handler) and every read-modify-write sees the one before it."""
+    writers = database.engine.dialect.dbapi.writers
+    finished: list[int] = []
+
+    async def write(n: int) -> None:
+        async with database.transaction() as session:
+            count = await session.scalar(text("SELECT count(*) FROM t"))
+            await asyncio.sleep(0.02)
+            await session.execute(
+                text("INSERT INTO t (id, name) VALUES (:id, :name)"), {"id": count + 1, "name": n}
+            )
+        finished.append(n)
+
+    await asyncio.gather(*(write(n) for n in range(12)))
+    # Most arrive while another holds the lock (all but the first, unless opening their
+    # connection took longer than the writers before them).
+    assert writers.waits >= 6
+    async with database.reading() as session:
+        names = (await session.execute(text("SELECT name FROM t ORDER BY id"))).scalars().all()
+    assert names == [str(n) for n in finished]
+    assert try_write_lock(database), "the last commit handed the lock back"
+
+
+async def test_a_writer_waiting_for_itself_fails_like_sqlite_instead_of_hanging(database):
+    writers = database.engine.dialect.dbapi.writers
+    writers.timeout = 0.05
+    async with database.transaction() as outer:
+        await outer.execute(text("INSERT INTO t (name) VALUES ('outer')"))
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with database.transaction() as inner:
+                await inner.execute(text("INSERT INTO t (name) VALUES ('inner')"))
+    async with database.transaction() as session:
+        await session.execute(text("INSERT INTO t (name) VALUES ('after')"))
+    async with database.reading() as session:
+        assert await session.scalar(text("SELECT group_concat(name) FROM t")) == "outer,after"
