@@ -88,7 +88,7 @@ async def open_pressed(
     if callback_data.m == CHOOSE:
         found = await municipalities(session, actor)
         await query.answer()
-        await show(query, *choice_screen(found))
+        await show(query, *choice_screen(found, callback_data.page))
         return
     found = await checked_targets(query, session, actor, callback_data.m)
     if found is None:

@@ -34,6 +34,7 @@ ALL = -1  # every municipality of the coordinator's scope at once
 
 class CampOpen(CallbackData, prefix="cp_o"):
     m: int  # municipality id, CHOOSE or ALL
+    page: int = 0  # of the list of municipalities (CHOOSE)
 
 
 class CampAct(CallbackData, prefix="cp_a"):
@@ -50,8 +51,9 @@ class CampSet(CallbackData, prefix="cp_s"):
 
 
 class ResOpen(CallbackData, prefix="rs_o"):
-    org: int  # a school (curators) or a municipality (coordinators)
+    org: int  # a school (curators) or a municipality (coordinators); 0: the list of them
     period: str = ""  # empty: the latest campaign with results
+    page: int = 0  # of the list; -1: the list as a new message (under the results)
 
 
 def button(label: str, data: CallbackData) -> InlineKeyboardButton:

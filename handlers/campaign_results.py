@@ -36,6 +36,8 @@ from handlers.campaign_common import (
     state_title,
 )
 from handlers.catalogue_common import municipalities
+from handlers.paging import paged
+from handlers.screens import replace_screen
 from storage.campaigns import campaigns_of, municipality_of, state_of
 from storage.models.enums import OrgLevel, Role
 from storage.models.orgs import Organization
@@ -301,7 +303,7 @@ async def show_results_of(
         if c.id != campaign.id
     ]
     if several:
-        navigation.append([button(_("◀ Other organisations"), ResOpen(org=0))])
+        navigation.append([button(_("◀ Other organisations"), ResOpen(org=0, page=-1))])
     await send_results(target, session, org, campaign, today, navigation)
 
 
@@ -316,8 +318,15 @@ async def results_requested(
         await show_results_of(message, session, settings, clock, found[0], "", False)
         return
     await message.answer(
-        _("Whose results do you want to see?"),
-        reply_markup=markup([[button(o.name, ResOpen(org=o.id))] for o in found[:40]]),
+        _("Whose results do you want to see?"), reply_markup=markup(result_choices(found, 0))
+    )
+
+
+def result_choices(found: list[Organization], page: int) -> list[list[InlineKeyboardButton]]:
+    return paged(
+        [InlineKeyboardButton(text=o.name, callback_data=ResOpen(org=o.id).pack()) for o in found],
+        page,
+        lambda p: ResOpen(org=0, page=p),
     )
 
 
@@ -332,10 +341,13 @@ async def results_pressed(
     found = await result_orgs(session, actor)
     if callback_data.org == 0 and isinstance(query.message, Message):
         await query.answer()
-        await query.message.answer(
-            _("Whose results do you want to see?"),
-            reply_markup=markup([[button(o.name, ResOpen(org=o.id))] for o in found[:40]]),
-        )
+        question = _("Whose results do you want to see?")
+        if callback_data.page < 0:
+            # «◀ Other organisations» under the results: the list as a new message.
+            await query.message.answer(question, reply_markup=markup(result_choices(found, 0)))
+        else:  # a page of the list turned
+            keyboard = markup(result_choices(found, callback_data.page))
+            await replace_screen(query.message, question, keyboard)
         return
     org = next((o for o in found if o.id == callback_data.org), None)
     if org is None:

@@ -28,6 +28,7 @@ from handlers.campaign_common import (
     state_title,
 )
 from handlers.catalogue_common import municipalities
+from handlers.paging import paged
 from storage.campaign_changes import in_view
 from storage.campaigns import CampaignRules, rules_for, state_of
 from storage.models.orgs import Organization
@@ -161,8 +162,12 @@ def confirm_close_screen(m: int, period: str, what: str) -> Screen:
     return text, markup(rows)
 
 
-def choice_screen(found: list[Organization]) -> Screen:
-    rows = [[button(org.name, CampOpen(m=org.id))] for org in found[:40]]
+def choice_screen(found: list[Organization], page: int = 0) -> Screen:
+    rows = paged(
+        [button(org.name, CampOpen(m=org.id)) for org in found],
+        page,
+        lambda p: CampOpen(m=CHOOSE, page=p),
+    )
     rows.append(
         [button(_("All municipalities ({count})").format(count=len(found)), CampOpen(m=ALL))]
     )

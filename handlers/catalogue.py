@@ -66,7 +66,7 @@ async def municipality_opened(
     found = await municipalities(session, actor)
     if callback_data.municipality_id == CHOOSE and len(found) > 1:
         await query.answer()
-        await show(query, *choice_screen(found))
+        await show(query, *choice_screen(found, callback_data.page))
         return
     # A stale «other municipalities» tap after the scope shrank to one opens that one.
     wanted = found[0].id if callback_data.municipality_id == CHOOSE and found else None

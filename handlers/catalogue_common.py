@@ -27,6 +27,7 @@ CHOOSE = 0  # municipality_id of CatOpen that asks which municipality to open
 
 class CatOpen(CallbackData, prefix="cat_o"):
     municipality_id: int
+    page: int = 0  # of the list of municipalities (CHOOSE)
 
 
 class CatList(CallbackData, prefix="cat_l"):

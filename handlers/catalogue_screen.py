@@ -20,6 +20,7 @@ from handlers.catalogue_common import (
     markup,
     short,
 )
+from handlers.paging import paged
 from storage.catalogue import Entry, EntryKind, entries
 from storage.cross_school import cross_school_allowed
 from storage.models.orgs import Organization
@@ -95,8 +96,12 @@ async def catalogue_screen(
     return text, markup(rows)
 
 
-def choice_screen(found: list[Organization]) -> tuple[str, InlineKeyboardMarkup]:
-    rows = [[button(m.name, CatOpen(municipality_id=m.id))] for m in found[:40]]
+def choice_screen(found: list[Organization], page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    rows = paged(
+        [button(m.name, CatOpen(municipality_id=m.id)) for m in found],
+        page,
+        lambda p: CatOpen(municipality_id=CHOOSE, page=p),
+    )
     return _("Which municipality's catalogue do you want to see?"), markup(rows)
 
 

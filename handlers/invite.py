@@ -18,6 +18,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from handlers.formatting import local_datetime
 from handlers.labels import role_title
+from handlers.paging import paged
+from handlers.screens import replace_screen
 from storage.invitations import create_invitation, invitation_users, revoke_invitation
 from storage.models.enums import Role
 from storage.models.orgs import Invitation, Organization
@@ -28,6 +30,7 @@ LIST_LIMIT = 10
 
 class InviteRole(CallbackData, prefix="inv_r"):
     role: Role
+    page: int = 0  # of the organisations to choose from
 
 
 class InviteOrg(CallbackData, prefix="inv_o"):
@@ -77,13 +80,22 @@ async def role_chosen(
     if len(targets) == 1:
         await _ask_uses(query, callback_data.role, targets[0])
         return
-    rows = [
-        _button(org.name, InviteOrg(role=callback_data.role, org_id=org.id)) for org in targets[:40]
-    ]
+    role = callback_data.role
+    rows = paged(
+        [
+            InlineKeyboardButton(
+                text=org.name, callback_data=InviteOrg(role=role, org_id=org.id).pack()
+            )
+            for org in targets
+        ],
+        callback_data.page,
+        lambda page: InviteRole(role=role, page=page),
+    )
     assert isinstance(query.message, Message)
-    await query.message.edit_text(
-        _("Where will the {role} work?").format(role=role_title(callback_data.role)),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    await replace_screen(
+        query.message,
+        _("Where will the {role} work?").format(role=role_title(role)),
+        InlineKeyboardMarkup(inline_keyboard=rows),
     )
 
 

@@ -17,10 +17,10 @@ from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
+from handlers.paging import navigation_row
 from handlers.report_common import (
     RepOpen,
     ask_or_pick,
-    button,
     markup,
     org_in_scope,
     report_day,
@@ -31,20 +31,8 @@ from storage.models.orgs import Organization
 
 
 def navigation(org_id: int, page: int, total: int) -> list[list[InlineKeyboardButton]]:
-    if total <= 1:
-        return []
-    row = []
-    if page > 0:
-        row.append(button("◀", RepOpen(cmd="summary", org=org_id, page=page - 1)))
-    row.append(
-        button(
-            _("{page} of {total}").format(page=page + 1, total=total),
-            RepOpen(cmd="summary", org=org_id, page=page),
-        )
-    )
-    if page < total - 1:
-        row.append(button("▶", RepOpen(cmd="summary", org=org_id, page=page + 1)))
-    return [row]
+    row = navigation_row(page, total, lambda p: RepOpen(cmd="summary", org=org_id, page=p))
+    return [row] if row else []
 
 
 async def render(

@@ -1,0 +1,81 @@
+"""Pickers of organisations show a page at a time: a regional administrator reaches the
+45th school, and the pager itself clamps stale pages and hides itself for one page."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton
+from sqlalchemy import select
+
+from bot.i18n import build_i18n
+from handlers.invite import InviteRole
+from handlers.paging import PAGE_SIZE, page_count, paged
+from storage.models.enums import OrgLevel, Role, SchoolKind
+from storage.models.orgs import Invitation
+from storage.orgs import create_organization
+from tests.conftest import ADMIN_ID
+from tests.test_onboarding import english
+
+
+def test_pages_clamp_and_the_pager_hides_itself_for_one_page():
+    i18n = build_i18n("en")
+    with i18n.context(), i18n.use_locale("en"):
+        check_pages()
+
+
+def check_pages() -> None:
+    buttons = [InlineKeyboardButton(text=str(n), callback_data=f"x:{n}") for n in range(45)]
+
+    def turn(page: int) -> InviteRole:
+        return InviteRole(role=Role.curator, page=page)
+
+    assert page_count(45) == 3 and page_count(0) == 1 and page_count(PAGE_SIZE) == 1
+    first = paged(buttons, 0, turn)
+    assert [row[0].text for row in first[:-1]] == [str(n) for n in range(20)]
+    assert [b.text for b in first[-1]] == ["1 of 3", "▶"]
+    last = paged(buttons, 99, turn)  # a stale page: the nearest
+    assert [row[0].text for row in last[:-1]] == [str(n) for n in range(40, 45)]
+    assert [b.text for b in last[-1]] == ["◀", "3 of 3"]
+    assert last[-1][0].callback_data == turn(1).pack()
+    assert paged(buttons[:3], 0, turn) == [[b] for b in buttons[:3]]
+
+
+async def test_an_administrator_invites_a_curator_into_the_45th_school(harness, clock):
+    async with harness.app.database.transaction() as s:
+        region = await create_organization(
+            s, level=OrgLevel.region, name="Ростовская область", now=clock.now()
+        )
+        district = await create_organization(
+            s,
+            level=OrgLevel.municipality,
+            name="Сальский район",
+            parent_id=region.id,
+            now=clock.now(),
+        )
+        for n in range(1, 46):
+            await create_organization(
+                s,
+                level=OrgLevel.school,
+                name=f"Школа № {n:02d}",
+                parent_id=district.id,
+                school_kind=SchoolKind.school,
+                now=clock.now(),
+            )
+    admin = harness.client.user(ADMIN_ID)
+    await english(admin)
+    await admin.send("/invite")
+    await admin.click(admin.last, text="Invite a curator")
+    screen = admin.last
+    assert screen.buttons[:2] == ["Школа № 01", "Школа № 02"]
+    assert screen.button_rows[-1] == ["1 of 3", "▶"]
+    assert "Школа № 45" not in screen.buttons
+    await admin.click(screen, text="▶")
+    await admin.click(admin.last, text="▶")
+    await admin.click(admin.last, text="3 of 3")  # the page shown again: nothing breaks
+    assert admin.last.button_rows[-1] == ["◀", "3 of 3"]
+    await admin.click(admin.last, text="Школа № 45")
+    await admin.click(admin.last, text="1")
+    assert "?start=" in admin.last.text
+    async with harness.app.database.reading() as s:
+        invitation = (await s.scalars(select(Invitation))).one()
+        school = await s.get(type(region), invitation.organization_id)
+    assert school.name == "Школа № 45" and invitation.role == Role.curator.value
