@@ -22,12 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
+from bot.config import Settings
 from handlers import pairing_answer
 from handlers.forms.fields import FieldError
 from handlers.forms.fields import text as text_parser
 from handlers.pairing_submit import show_summary, submit
 from handlers.pairing_suggest import show_mentor_choice
 from handlers.pairing_view import PairStep, entries_keyboard, keyboard, people_keyboard
+from handlers.programme_common import school_today
 from storage.catalogue import EntryKind, entries
 from storage.models.enums import Role
 from storage.models.orgs import Organization
@@ -124,6 +126,7 @@ async def step_pressed(
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
+    settings: Settings,
     **context: Any,
 ) -> None:
     current = await state.get_state()
@@ -180,7 +183,10 @@ async def step_pressed(
     elif action in ("form", "model", "kind"):
         await _catalogue_picked(message, state, session, data, action, value)
     elif action == "today":
-        await _start_set(message, state, clock.now().date())
+        # The school's today: in Kamchatka the 24th begins while Moscow's UTC is the 23rd.
+        await _start_set(
+            message, state, await school_today(session, settings, clock, data["school_id"])
+        )
     elif action == "months":
         if value not in MONTHS:
             return
@@ -291,14 +297,21 @@ async def _end_set(message: Message, state: FSMContext, planned_end_on: date) ->
     )
 
 
-async def date_typed(message: Message, state: FSMContext, clock: Clock) -> None:
+async def date_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    settings: Settings,
+    clock: Clock,
+) -> None:
     typed = parse_date(message.text or "")
     current = await state.get_state()
     if typed is None:
         await message.answer(_("Expected a date like 01.12.2026."))
         return
     if current == Pairing.starts.state:
-        if abs((typed - clock.now().date()).days) > 366:
+        school_id = (await state.get_data())["school_id"]
+        if abs((typed - await school_today(session, settings, clock, school_id)).days) > 366:
             await message.answer(_("The start must be within a year from today."))
             return
         await _start_set(message, state, typed)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from handlers.pairing_view import PairStep
 from storage.models import Person, Programme, ProgrammeMember
 from storage.models.enums import MembershipStatus, Role
+from storage.models.orgs import Organization
 from storage.programmes import Problem
 from tests.support.seed import add_person, build_tree
 
@@ -368,3 +371,23 @@ async def test_a_big_group_is_listed_in_one_short_line(harness, school, clock):
     await english(pupil)
     await pupil.send("/pairs")
     assert "mentees: Ученик 00, Ученик 01, Ученик 02 …and 22 more" in pupil.last.text
+
+
+async def test_today_is_the_schools_today(harness, school, clock):
+    """20:00 UTC on the 23rd is 08:00 on the 24th in Kamchatka: a pair formed there «today»
+    starts on the 24th, not on Moscow's or UTC's date."""
+    async with harness.app.database.transaction() as s:
+        await s.execute(
+            update(Organization)
+            .where(Organization.id == school.school_id)
+            .values(timezone="Asia/Kamchatka")
+        )
+    clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await form_pair(harness, curator, "Кузнецова Анна", "1. Петров Иван")
+    assert "24.11.2026" in curator.last.text
+    await curator.click(curator.last, text="✔ Form and send")
+    async with harness.app.database.reading() as s:
+        programme = await s.scalar(select(Programme))
+    assert programme.starts_on == date(2026, 11, 24)
