@@ -148,10 +148,11 @@ async def _save_changes(
             _values(draft),
             today,
             clock.now(),
+            attendee_ids=draft["attendees"],
         )
     except MeetingError as error:
         await query.answer()
-        if error.code in ("date", "value"):
+        if error.code in ("date", "value", "attendees"):
             await message.answer(problem_text(error.code))
             await show_next(message, session, state, draft, access, today)
             return
@@ -167,17 +168,24 @@ async def _save_changes(
         return
     await message.answer(_("The changes are saved; the previous values stay in the history."))
     draft["reask"] = "held_on" in changes
+    before, after = changes.get("attendees", [[], []])
+    draft["added"] = sorted(set(after) - set(before))
 
 
 async def _ask_again(session: AsyncSession, bot: Bot, i18n: I18n, draft: dict[str, Any]) -> None:
-    """A changed date: the mentees' answers were about the old one, so they are asked again."""
-    if not draft.get("reask"):
+    """A changed date: the mentees' answers were about the old one, so they are asked again;
+    mentees added to who came are asked for the first time."""
+    if not draft.get("reask") and not draft.get("added"):
         return
     meeting = await session.get(Meeting, draft["edit_id"])
-    attendees = await session.scalars(
-        select(MeetingAttendee.person_id).where(MeetingAttendee.meeting_id == meeting.id)
-    )
-    await ask_attendees(session, bot, i18n, meeting, list(attendees.all()))
+    if draft.get("reask"):
+        attendees = await session.scalars(
+            select(MeetingAttendee.person_id).where(MeetingAttendee.meeting_id == meeting.id)
+        )
+        asked = list(attendees.all())
+    else:
+        asked = draft["added"]
+    await ask_attendees(session, bot, i18n, meeting, asked)
 
 
 def build_router() -> Router:

@@ -87,11 +87,11 @@ async def summary(
         [step(_("Topic"), "ask", "topic"), step(_("Notes"), "ask", "notes")],
         [step(_("Plan item"), "ask", "plan")],
     ]
-    if not draft.get("edit_id"):
-        # Who came and the photos belong to the log itself; a change of them is a new log.
-        extra = [step(_("📷 Photo"), "ask", "photo")]
-        if programme.is_group:
-            extra.insert(0, step(_("👥 Who came"), "ask", "who"))
+    # Photos belong to the log as it was sent; who came in a group may be corrected later.
+    extra = [] if draft.get("edit_id") else [step(_("📷 Photo"), "ask", "photo")]
+    if programme.is_group:
+        extra.insert(0, step(_("👥 Who came"), "ask", "who"))
+    if extra:
         rows.append(extra)
     rows.append([cancel_button()])
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)

@@ -106,6 +106,25 @@ async def locked_programme(session: AsyncSession, programme_id: int) -> Programm
     return programme
 
 
+async def checked_attendees(
+    session: AsyncSession, programme: Programme, attendee_ids: list[int]
+) -> set[int]:
+    """Who came: at least one, and only mentees of the programme."""
+    mentees = set(
+        (
+            await session.scalars(
+                select(ProgrammeMember.person_id).where(
+                    ProgrammeMember.programme_id == programme.id, ProgrammeMember.role == "mentee"
+                )
+            )
+        ).all()
+    )
+    attendees = set(attendee_ids)
+    if not attendees or not attendees <= mentees:
+        raise MeetingError("attendees")
+    return attendees
+
+
 async def by_request_key(session: AsyncSession, request_key: str) -> Meeting | None:
     return await session.scalar(select(Meeting).where(Meeting.request_key == request_key))
 
@@ -125,18 +144,7 @@ async def log_meeting(
     programme = await locked_programme(session, draft.programme_id)
     values = {k: getattr(draft, k) for k in EDITABLE}
     await check_values(session, programme, values, today)
-    mentees = set(
-        (
-            await session.scalars(
-                select(ProgrammeMember.person_id).where(
-                    ProgrammeMember.programme_id == programme.id, ProgrammeMember.role == "mentee"
-                )
-            )
-        ).all()
-    )
-    attendees = set(draft.attendee_ids)
-    if not attendees or not attendees <= mentees:
-        raise MeetingError("attendees")
+    attendees = await checked_attendees(session, programme, draft.attendee_ids)
     if len(draft.photos) > MAX_PHOTOS:
         raise MeetingError("value")
     meeting = Meeting(

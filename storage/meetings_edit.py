@@ -14,6 +14,7 @@ from storage.meetings import (
     EDITABLE,
     MeetingError,
     check_values,
+    checked_attendees,
     locked_programme,
     record,
 )
@@ -52,27 +53,48 @@ async def edit_meeting(
     values: dict[str, Any],
     today: date,
     now: datetime,
+    attendee_ids: list[int] | None = None,
 ) -> tuple[Meeting, dict[str, list[Any]]]:
-    """Apply the changed values; returns the meeting and {field: [old, new]} (maybe empty).
+    """Apply the changed values and, for a group, who came (None: unchanged); returns the
+    meeting and {field: [old, new]} (maybe empty).
 
-    A changed date asks the mentees again: their answers were about the old date."""
+    A changed date asks the mentees again: their answers were about the old date. A mentee
+    added to who came is asked; one taken off loses their answer with their row."""
     meeting = await _own_recent(session, meeting_id, by_person_id, version, now)
     programme = await locked_programme(session, meeting.programme_id)
     old = record(meeting)
     merged = {**{k: getattr(meeting, k) for k in EDITABLE}, **values}
     await check_values(session, programme, merged, today)
+    rows = list(
+        (
+            await session.scalars(
+                select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting.id)
+            )
+        ).all()
+    )
+    before = sorted(a.person_id for a in rows)
+    after = (
+        sorted(await checked_attendees(session, programme, attendee_ids))
+        if attendee_ids is not None
+        else before
+    )
     for key in EDITABLE:
         setattr(meeting, key, merged[key])
     new = record(meeting)
     changes = {k: [old[k], new[k]] for k in EDITABLE if old[k] != new[k]}
+    if after != before:
+        changes["attendees"] = [before, after]
     if not changes:
         return meeting, changes
-    if "held_on" in changes:
-        attendees = await session.scalars(
-            select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting.id)
-        )
-        for attendee in attendees.all():
+    for attendee in rows:
+        if attendee.person_id not in after:
+            await session.delete(attendee)
+        elif "held_on" in changes:
             attendee.confirmation, attendee.rating, attendee.answered_at = "pending", None, None
+    for person_id in sorted(set(after) - set(before)):
+        session.add(
+            MeetingAttendee(meeting_id=meeting.id, person_id=person_id, confirmation="pending")
+        )
     meeting.version += 1
     meeting.updated_at = now
     session.add(

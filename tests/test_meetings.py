@@ -200,6 +200,29 @@ async def test_a_group_meeting_covers_those_present(harness, school, database, c
     present = harness.client.user(PUPILS[0])
     assert "Did the meeting on 23.11.2026 take place?" in present.last.text
 
+    # Who came, corrected: Смирнов Артём was there after all, Белова Дарья was not.
+    await mentor.send("/meetings")
+    await mentor.click(mentor.last, text=next(b for b in mentor.last.buttons if "23.11.2026" in b))
+    await mentor.click(mentor.last, text="✎ Change")
+    await mentor.click(mentor.last, text="👥 Who came")
+    await mentor.click(mentor.last, text="▫️ Смирнов Артём")
+    await mentor.click(mentor.last, text="✅ Белова Дарья")
+    await mentor.click(mentor.last, text="Done ✔")
+    assert "Present: Ахмедов Тимур, Смирнов Артём" in mentor.last.text
+    await mentor.click(mentor.last, text="✔ Save changes")
+    assert mentor.last.text.startswith("The changes are saved")
+    assert sorted(a.person_id for a in await attendees(harness, meeting.id)) == sorted(
+        [pupils[1], pupils[2]]
+    )
+    assert "Did the meeting on 23.11.2026 take place?" in absent.last.text, "the one added"
+    asked = [m for m in present.replies if "take place" in m.text]
+    assert len(asked) == 1, "the date did not change: nobody else is asked again"
+    async with harness.app.database.reading() as s:
+        edited = await s.scalar(select(MeetingChange).where(MeetingChange.action == "edited"))
+    assert edited.changes == {
+        "attendees": [sorted([pupils[0], pupils[2]]), sorted([pupils[1], pupils[2]])]
+    }
+
 
 async def test_a_disputed_meeting_is_flagged_to_the_curator(harness, school):
     mentor = await english(harness, MENTOR)
