@@ -23,16 +23,23 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
 from handlers.campaign_common import local_today
+from handlers.paging import paged
+from handlers.screens import replace_screen
 from storage.models.enums import Role
 from storage.models.orgs import Organization
-
-MAX_CHOICES = 40
 
 
 class RepOpen(CallbackData, prefix="rp_o"):
     cmd: str  # summary | export | chart | report
     org: int
     page: int = -1  # -1: chosen from the list (a new message); else a page of /summary
+
+
+class RepPick(CallbackData, prefix="rp_p"):
+    """A page of the list of organisations to report on."""
+
+    cmd: str
+    page: int
 
 
 def button(label: str, data: CallbackData) -> InlineKeyboardButton:
@@ -73,13 +80,26 @@ async def ask_or_pick(
         return None
     if len(found) == 1:
         return found[0]
-    await message.answer(
-        _("Which organisation?"),
-        reply_markup=markup(
-            [[button(o.name, RepOpen(cmd=cmd, org=o.id))] for o in found[:MAX_CHOICES]]
-        ),
-    )
+    await message.answer(_("Which organisation?"), reply_markup=markup(choices(found, cmd, 0)))
     return None
+
+
+def choices(found: list[Organization], cmd: str, page: int) -> list[list[InlineKeyboardButton]]:
+    return paged(
+        [button(o.name, RepOpen(cmd=cmd, org=o.id)) for o in found],
+        page,
+        lambda p: RepPick(cmd=cmd, page=p),
+    )
+
+
+async def pick_page_pressed(
+    query: CallbackQuery, callback_data: RepPick, session: AsyncSession, actor: Actor
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        found = await report_orgs(session, actor)
+        keyboard = markup(choices(found, callback_data.cmd, callback_data.page))
+        await replace_screen(query.message, _("Which organisation?"), keyboard)
 
 
 async def report_day(
@@ -125,4 +145,5 @@ def report_router(command: str, send: Send) -> Router:
     allowed = Allowed(command)
     router.message.register(requested, Command(command), allowed)
     router.callback_query.register(pressed, RepOpen.filter(F.cmd == command), allowed)
+    router.callback_query.register(pick_page_pressed, RepPick.filter(F.cmd == command), allowed)
     return router

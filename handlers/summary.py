@@ -20,9 +20,11 @@ from bot.config import Settings
 from handlers.paging import navigation_row
 from handlers.report_common import (
     RepOpen,
+    RepPick,
     ask_or_pick,
     markup,
     org_in_scope,
+    pick_page_pressed,
     report_day,
 )
 from handlers.summary_text import pages
@@ -83,4 +85,5 @@ def build_router() -> Router:
     allowed = Allowed("summary")
     router.message.register(summary_requested, Command("summary"), allowed)
     router.callback_query.register(summary_pressed, RepOpen.filter(F.cmd == "summary"), allowed)
+    router.callback_query.register(pick_page_pressed, RepPick.filter(F.cmd == "summary"), allowed)
     return router

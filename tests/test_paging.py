@@ -13,6 +13,7 @@ from storage.models.enums import OrgLevel, Role, SchoolKind
 from storage.models.orgs import Invitation
 from storage.orgs import create_organization
 from tests.conftest import ADMIN_ID
+from tests.support.seed import add_person, add_role
 from tests.test_onboarding import english
 
 
@@ -79,3 +80,44 @@ async def test_an_administrator_invites_a_curator_into_the_45th_school(harness, 
         invitation = (await s.scalars(select(Invitation))).one()
         school = await s.get(type(region), invitation.organization_id)
     assert school.name == "Школа № 45" and invitation.role == Role.curator.value
+
+
+async def test_a_curator_of_many_schools_pages_to_the_one_to_export(harness, clock):
+    async with harness.app.database.transaction() as s:
+        region = await create_organization(
+            s, level=OrgLevel.region, name="Ростовская область", now=clock.now()
+        )
+        district = await create_organization(
+            s,
+            level=OrgLevel.municipality,
+            name="Азовский район",
+            parent_id=region.id,
+            now=clock.now(),
+        )
+        schools = [
+            await create_organization(
+                s,
+                level=OrgLevel.school,
+                name=f"Школа № {n:02d}",
+                parent_id=district.id,
+                school_kind=SchoolKind.school,
+                now=clock.now(),
+            )
+            for n in range(1, 26)
+        ]
+    person = await add_person(
+        harness.app.database, 77, "Куратор Многих", Role.curator, schools[0].id, clock.now()
+    )
+    async with harness.app.database.transaction() as s:
+        for school in schools[1:]:
+            await add_role(s, person, Role.curator, school.id, clock.now())
+    curator = harness.client.user(77)
+    await english(curator)
+    await curator.send("/export")
+    assert curator.last.text == "Which organisation?"
+    assert curator.last.button_rows[-1] == ["1 of 2", "▶"]
+    assert "Школа № 25" not in curator.last.buttons
+    await curator.click(curator.last, text="▶")
+    assert curator.last.buttons[:5] == [f"Школа № {n}" for n in range(21, 26)]
+    await curator.click(curator.last, text="Школа № 25")
+    assert curator.last.kind == "document" and curator.last.file_name.endswith(".xlsx")
