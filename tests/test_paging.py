@@ -9,11 +9,10 @@ from sqlalchemy import select
 from bot.i18n import build_i18n
 from handlers.invite import InviteRole
 from handlers.paging import PAGE_SIZE, page_count, paged
-from storage.models.enums import OrgLevel, Role, SchoolKind
-from storage.models.orgs import Invitation
-from storage.orgs import create_organization
+from storage.models.enums import Role
+from storage.models.orgs import Invitation, Organization
 from tests.conftest import ADMIN_ID
-from tests.support.seed import add_person, add_role
+from tests.support.seed import add_person, add_role, region_with_schools
 from tests.test_onboarding import english
 
 
@@ -41,26 +40,8 @@ def check_pages() -> None:
 
 
 async def test_an_administrator_invites_a_curator_into_the_45th_school(harness, clock):
-    async with harness.app.database.transaction() as s:
-        region = await create_organization(
-            s, level=OrgLevel.region, name="Ростовская область", now=clock.now()
-        )
-        district = await create_organization(
-            s,
-            level=OrgLevel.municipality,
-            name="Сальский район",
-            parent_id=region.id,
-            now=clock.now(),
-        )
-        for n in range(1, 46):
-            await create_organization(
-                s,
-                level=OrgLevel.school,
-                name=f"Школа № {n:02d}",
-                parent_id=district.id,
-                school_kind=SchoolKind.school,
-                now=clock.now(),
-            )
+    names = [f"Школа № {n:02d}" for n in range(1, 46)]
+    await region_with_schools(harness.app.database, clock.now(), [names])
     admin = harness.client.user(ADMIN_ID)
     await english(admin)
     await admin.send("/invite")
@@ -78,39 +59,20 @@ async def test_an_administrator_invites_a_curator_into_the_45th_school(harness, 
     assert "?start=" in admin.last.text
     async with harness.app.database.reading() as s:
         invitation = (await s.scalars(select(Invitation))).one()
-        school = await s.get(type(region), invitation.organization_id)
+        school = await s.get(Organization, invitation.organization_id)
     assert school.name == "Школа № 45" and invitation.role == Role.curator.value
 
 
 async def test_a_curator_of_many_schools_pages_to_the_one_to_export(harness, clock):
-    async with harness.app.database.transaction() as s:
-        region = await create_organization(
-            s, level=OrgLevel.region, name="Ростовская область", now=clock.now()
-        )
-        district = await create_organization(
-            s,
-            level=OrgLevel.municipality,
-            name="Азовский район",
-            parent_id=region.id,
-            now=clock.now(),
-        )
-        schools = [
-            await create_organization(
-                s,
-                level=OrgLevel.school,
-                name=f"Школа № {n:02d}",
-                parent_id=district.id,
-                school_kind=SchoolKind.school,
-                now=clock.now(),
-            )
-            for n in range(1, 26)
-        ]
+    [(_district, schools)] = await region_with_schools(
+        harness.app.database, clock.now(), [[f"Школа № {n:02d}" for n in range(1, 26)]]
+    )
     person = await add_person(
-        harness.app.database, 77, "Куратор Многих", Role.curator, schools[0].id, clock.now()
+        harness.app.database, 77, "Куратор Многих", Role.curator, schools[0], clock.now()
     )
     async with harness.app.database.transaction() as s:
         for school in schools[1:]:
-            await add_role(s, person, Role.curator, school.id, clock.now())
+            await add_role(s, person, Role.curator, school, clock.now())
     curator = harness.client.user(77)
     await english(curator)
     await curator.send("/export")

@@ -14,12 +14,11 @@ import pytest
 from storage import survey_aggregates
 from storage.campaigns import ensure_campaign
 from storage.demo import _insert
-from storage.models.enums import OrgLevel, SchoolKind
 from storage.models.surveys import SurveyResponse
-from storage.orgs import create_organization
 from storage.questionnaires import builtin
 from storage.questionnaires.model import Kind
 from storage.survey_aggregates import Scope, breakdown, school_breakdowns, split
+from tests.support.seed import region_with_schools
 from tests.test_indicators import municipality
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -106,7 +105,9 @@ async def test_school_breakdowns_of_many_campaigns_equal_one_breakdown_each(
     monkeypatch.setattr(survey_aggregates, "INDEXED_CAMPAIGNS", indexed)
     rng = random.Random(11)
     questionnaire = builtin.latest("monitoring_mentor")
-    municipalities = await _region(database, [4, 3])
+    municipalities = await region_with_schools(
+        database, NOW, [[f"Школа {m}-{n}" for n in range(size)] for m, size in enumerate((4, 3))]
+    )
     rows = []
     scopes: dict[int, Scope] = {}
     async with database.transaction() as s:
@@ -162,26 +163,3 @@ def _row(questionnaire, campaign_id: int, school: int, n: int, answers: dict) ->
         "link": None,
         "answers": answers,
     }
-
-
-async def _region(database, sizes: list[int]) -> list[tuple[int, list[int]]]:
-    result = []
-    async with database.transaction() as s:
-        region = await create_organization(s, level=OrgLevel.region, name="Область", now=NOW)
-        for m, size in enumerate(sizes):
-            district = await create_organization(
-                s, level=OrgLevel.municipality, name=f"Район {m}", parent_id=region.id, now=NOW
-            )
-            schools = [
-                await create_organization(
-                    s,
-                    level=OrgLevel.school,
-                    name=f"Школа {m}-{n}",
-                    parent_id=district.id,
-                    school_kind=SchoolKind.school,
-                    now=NOW,
-                )
-                for n in range(size)
-            ]
-            result.append((district.id, [school.id for school in schools]))
-    return result

@@ -158,3 +158,30 @@ async def make_programme(
         for person in [mentor, *mentees]:
             await respond(s, programme.id, person, True, now)
         return programme.id
+
+
+async def region_with_schools(
+    database: Database, now: datetime, districts: list[list[str]]
+) -> list[tuple[int, list[int]]]:
+    """A region «Область» with one municipality per list of school names:
+    [(municipality id, [school ids])]."""
+    found = []
+    async with database.transaction() as s:
+        region = await create_organization(s, level=OrgLevel.region, name="Область", now=now)
+        for m, names in enumerate(districts):
+            district = await create_organization(
+                s, level=OrgLevel.municipality, name=f"Район {m}", parent_id=region.id, now=now
+            )
+            schools = [
+                await create_organization(
+                    s,
+                    level=OrgLevel.school,
+                    name=name,
+                    parent_id=district.id,
+                    school_kind=SchoolKind.school,
+                    now=now,
+                )
+                for name in names
+            ]
+            found.append((district.id, [school.id for school in schools]))
+    return found
