@@ -286,6 +286,15 @@ class BatchedConnection(AsyncAdapt_aiosqlite_connection):
         finally:
             self._release_writers()
 
+    def terminate(self) -> None:
+        # An invalidated connection (a handler cancelled mid-transaction, say at shutdown)
+        # is terminated, not closed: its place in the writers' queue goes with it.
+        self._pending_begin = None
+        try:
+            super().terminate()
+        finally:
+            self._release_writers()
+
 
 class BatchedAiosqliteDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def __init__(self, aiosqlite: Any, sqlite: Any, busy_timeout: float) -> None:

@@ -147,3 +147,31 @@ async def test_a_writer_waiting_for_itself_fails_like_sqlite_instead_of_hanging(
         await session.execute(text("INSERT INTO t (name) VALUES ('after')"))
     async with database.reading() as session:
         assert await session.scalar(text("SELECT group_concat(name) FROM t")) == "outer,after"
+
+
+async def test_a_writer_cancelled_mid_transaction_hands_the_lock_on(database):
+    """A handler cancelled while it writes (a shutdown's deadline, a timeout) must not keep
+    every later writer waiting."""
+    writers = database.engine.dialect.dbapi.writers
+    writers.timeout = 2
+    holding = asyncio.Event()
+
+    async def stuck() -> None:
+        async with database.transaction() as session:
+            await session.execute(text("INSERT INTO t (name) VALUES ('cancelled')"))
+            holding.set()
+            # Cancelled inside a statement: SQLAlchemy invalidates the connection.
+            slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+            await session.execute(text(slow + "SELECT count(*) FROM (SELECT i FROM n LIMIT 4e6)"))
+
+    task = asyncio.create_task(stuck())
+    await holding.wait()
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with database.transaction() as session:
+        await session.execute(text("INSERT INTO t (name) VALUES ('next')"))
+    async with database.reading() as session:
+        assert await session.scalar(text("SELECT group_concat(name) FROM t")) == "next"
+    assert try_write_lock(database)
