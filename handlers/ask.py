@@ -13,12 +13,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
 from handlers.cancel import cancel_button
+from handlers.forms.fields import Field
+from handlers.forms.fields import text as text_parser
+from handlers.forms.typed import REJECTED, parse_typed
 from handlers.notify import tell
 from handlers.programme_common import show_date
 from storage import questions
@@ -26,6 +30,10 @@ from storage.models.enums import Role
 from storage.models.orgs import Organization
 
 MY_QUESTIONS = 10
+# Only `parse` matters to parse_typed: the length check and its answer.
+QUESTION = Field(
+    "question", __("Question"), __("Question"), parse=text_parser(*questions.QUESTION_LENGTH)
+)
 
 
 class AskSchool(CallbackData, prefix="ask_s"):
@@ -115,18 +123,8 @@ async def question_typed(
     bot: Bot,
     i18n: I18n,
 ) -> None:
-    text = (message.text or "").strip()
-    low, high = questions.QUESTION_LENGTH
-    if message.text is None:
-        await message.answer(_("Please write the question as text."))
-        return
-    if not low <= len(text) <= high:
-        await message.answer(
-            _(
-                "The question must be {min} to {max} characters long; yours has {count}. "
-                "Please write it again."
-            ).format(min=low, max=high, count=len(text))
-        )
+    text = await parse_typed(message, QUESTION, clock.now().date())
+    if text is REJECTED:
         return
     school_id = (await state.get_data()).get("ask_school")
     await state.clear()

@@ -14,12 +14,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed
 from bot.actor import Actor
 from bot.clock import Clock
 from handlers.cancel import cancel_button
+from handlers.forms.fields import Field
+from handlers.forms.fields import text as text_parser
+from handlers.forms.typed import REJECTED, parse_typed
 from handlers.screens import replace_screen
 from storage import faq
 from storage.models.community import FaqEntry
@@ -28,6 +32,10 @@ from storage.models.orgs import Organization
 
 PAGE = 10
 KEY = "faq"
+QUESTION = Field(
+    "question", __("Question"), __("Question"), parse=text_parser(*faq.QUESTION_LENGTH)
+)
+ANSWER = Field("answer", __("Answer"), __("Answer"), parse=text_parser(*faq.ANSWER_LENGTH))
 
 
 class FaqList(CallbackData, prefix="fq_l"):
@@ -263,23 +271,11 @@ async def add_pressed(
         await query.message.answer(_prompt("question"), reply_markup=_markup([[cancel_button()]]))
 
 
-async def _typed(message: Message, bounds: tuple[int, int]) -> str | None:
-    text = (message.text or "").strip()
-    if not bounds[0] <= len(text) <= bounds[1]:
-        await message.answer(
-            _(
-                "Expected {min} to {max} characters; this has {count}. Please write it again."
-            ).format(min=bounds[0], max=bounds[1], count=len(text))
-        )
-        return None
-    return text
-
-
 async def question_typed(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
-    text = await _typed(message, faq.QUESTION_LENGTH)
-    if text is None:
+    text = await parse_typed(message, QUESTION, clock.now().date())
+    if text is REJECTED:
         return
     draft = dict((await state.get_data()).get(KEY) or {})
     if not _editable(actor, draft.get("org", 0)):
@@ -298,8 +294,8 @@ async def question_typed(
 async def answer_typed(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
-    text = await _typed(message, faq.ANSWER_LENGTH)
-    if text is None:
+    text = await parse_typed(message, ANSWER, clock.now().date())
+    if text is REJECTED:
         return
     draft = dict((await state.get_data()).get(KEY) or {})
     if not _editable(actor, draft.get("org", 0)):

@@ -13,6 +13,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed
@@ -20,6 +21,9 @@ from bot.actor import Actor
 from bot.clock import Clock
 from handlers.ask import QAnswer
 from handlers.cancel import cancel_button
+from handlers.forms.fields import Field
+from handlers.forms.fields import text as text_parser
+from handlers.forms.typed import REJECTED, parse_typed
 from handlers.notify import tell
 from handlers.programme_common import show_date
 from handlers.screens import replace_screen
@@ -29,6 +33,7 @@ from storage.models.core import Person
 from storage.models.enums import Role
 
 PAGE = 8
+ANSWER = Field("answer", __("Answer"), __("Answer"), parse=text_parser(*questions.ANSWER_LENGTH))
 
 
 class QList(CallbackData, prefix="q_l"):
@@ -184,15 +189,8 @@ async def answer_typed(
     bot: Bot,
     i18n: I18n,
 ) -> None:
-    text = (message.text or "").strip()
-    low, high = questions.ANSWER_LENGTH
-    if not low <= len(text) <= high:
-        await message.answer(
-            _(
-                "The answer must be {min} to {max} characters long; yours has {count}. "
-                "Please write it again."
-            ).format(min=low, max=high, count=len(text))
-        )
+    text = await parse_typed(message, ANSWER, clock.now().date())
+    if text is REJECTED:
         return
     question_id = (await state.get_data()).get("answer_question")
     await state.clear()

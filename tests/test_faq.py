@@ -61,7 +61,7 @@ async def test_the_coordinator_keeps_the_list_and_everyone_below_reads_it(harnes
     assert "Список пуст" in coordinator.last.text
     await coordinator.click(coordinator.last, text="+ Добавить вопрос")
     await coordinator.send("Как?")
-    assert coordinator.last.text.startswith("Нужно от 5 до 500 символов, здесь 4.")
+    assert coordinator.last.text == "Нужно от 5 до 500 символов, а здесь 4.\nПопробуйте ещё раз."
     await coordinator.send("Когда мониторинг?")
     await coordinator.send("До 20 декабря и до 20 мая.")
     assert coordinator.replies[-2].text == "Сохранено."

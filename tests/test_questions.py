@@ -39,7 +39,7 @@ async def test_a_question_and_its_answer_make_the_round_trip(harness, world):
     await mentee.send("/ask")
     assert mentee.last.text.startswith("Напишите вопрос куратору (МБОУ лицей № 9)")
     await mentee.send("Как?")
-    assert mentee.last.text.startswith("Вопрос должен быть длиной от 10 до 2000 символов, у вас 4.")
+    assert mentee.last.text == "Нужно от 10 до 2000 символов, а здесь 4.\nПопробуйте ещё раз."
     assert await stored(harness) == []
     await mentee.send("Когда сдавать отчёт о встречах с наставником?")
     assert mentee.last.text == "Вопрос отправлен куратору. Ответ придёт сюда."
@@ -55,7 +55,7 @@ async def test_a_question_and_its_answer_make_the_round_trip(harness, world):
     notice = second.last
     await curator.click(curator.last, text="✍ Ответить")
     await curator.send("Д")
-    assert curator.last.text.startswith("Ответ должен быть длиной от 2 до 3000 символов, у вас 1.")
+    assert curator.last.text == "Нужно от 2 до 3000 символов, а здесь 1.\nПопробуйте ещё раз."
     await curator.send("До 20 декабря, через /meeting.")
     assert curator.replies[-1].text == "Ответ отправлен."
     assert mentee.last.text == (
