@@ -240,28 +240,25 @@ async def numerators(
         .join(ProgrammeMember, member)
         .where(Programme.school_id.in_(school_ids), of_year(start, end))
     )
-    mentors = (
-        base.add_columns(MentorProfile.category, func.count(distinct(ProgrammeMember.person_id)))
-        .join(MentorProfile, MentorProfile.person_id == ProgrammeMember.person_id)
-        .where(ProgrammeMember.role == Role.mentor.value)
-        .group_by(Programme.school_id, MentorProfile.category)
+    # Distinct people by the profile's category, per role: the numerators of 3 to 6.
+    by_category = (
+        (Role.mentor, MentorProfile, {"student": "student_mentors", "teacher": "teacher_mentors"}),
+        (
+            Role.mentee,
+            MenteeProfile,
+            {"student": "student_mentees", "young_teacher": "young_teacher_mentees"},
+        ),
     )
-    for school, category, count in await session.execute(mentors):
-        if category == "student":
-            result[school].student_mentors += count
-        elif category == "teacher":
-            result[school].teacher_mentors += count
-    mentees = (
-        base.add_columns(MenteeProfile.category, func.count(distinct(ProgrammeMember.person_id)))
-        .join(MenteeProfile, MenteeProfile.person_id == ProgrammeMember.person_id)
-        .where(ProgrammeMember.role == Role.mentee.value)
-        .group_by(Programme.school_id, MenteeProfile.category)
-    )
-    for school, category, count in await session.execute(mentees):
-        if category == "student":
-            result[school].student_mentees += count
-        elif category == "young_teacher":
-            result[school].young_teacher_mentees += count
+    for role, profile, counted in by_category:
+        query = (
+            base.add_columns(profile.category, func.count(distinct(ProgrammeMember.person_id)))
+            .join(profile, profile.person_id == ProgrammeMember.person_id)
+            .where(ProgrammeMember.role == role.value)
+            .group_by(Programme.school_id, profile.category)
+        )
+        for school, category, count in await session.execute(query):
+            if category in counted:
+                setattr(result[school], counted[category], count)
     planned = exists().where(PlanItem.programme_id == Programme.id)
     routed = (
         base.add_columns(func.count(distinct(ProgrammeMember.person_id)))
