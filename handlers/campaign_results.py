@@ -324,7 +324,7 @@ async def results_requested(
 
 def result_choices(found: list[Organization], page: int) -> list[list[InlineKeyboardButton]]:
     return paged(
-        [InlineKeyboardButton(text=o.name, callback_data=ResOpen(org=o.id).pack()) for o in found],
+        [button(o.name, ResOpen(org=o.id)) for o in found],
         page,
         lambda p: ResOpen(org=0, page=p),
     )

@@ -65,14 +65,6 @@ class Asked:
     campaign: Campaign
 
 
-async def response_rates(
-    session: AsyncSession, key: str, school_ids: list[int], campaign: Campaign
-) -> dict[int, ResponseRate]:
-    """{school: answered of expected} for a mentee or mentor questionnaire."""
-    rates = await response_rates_of(session, [Asked(0, tuple(school_ids), campaign)])
-    return rates[campaign.id][key]
-
-
 async def response_rates_of(
     session: AsyncSession, asked: list[Asked]
 ) -> dict[int, dict[str, dict[int, ResponseRate]]]:

@@ -21,7 +21,7 @@ from storage.report_period import (
     year_bounds,
 )
 from storage.report_stats import save_denominators
-from storage.report_survey import MENTEE, MENTOR, questionnaire, response_rates
+from storage.report_survey import MENTEE, MENTOR, Asked, questionnaire, response_rates_of
 from storage.survey_aggregates import response_rate
 
 NOW = datetime(2021, 5, 25, 9, tzinfo=UTC)
@@ -269,8 +269,9 @@ async def test_grouped_response_rates_equal_survey_aggregates(database) -> None:
             )
         campaign = await ensure_campaign(s, municipality_id, date(2026, 12, 1), NOW)
     async with database.reading() as s:
+        rates = await response_rates_of(s, [Asked(municipality_id, tuple(schools), campaign)])
         for key in (MENTEE, MENTOR):
-            grouped = await response_rates(s, key, schools, campaign)
+            grouped = rates[campaign.id][key]
             for school in schools:
                 single = await response_rate(s, questionnaire(key), [school], campaign)
                 assert grouped[school] == single
