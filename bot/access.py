@@ -43,7 +43,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "orgs", __("Regions, municipalities and schools"), frozenset({Role.coordinator}), admin=True
     ),
     CommandSpec("invite", __("Invitation links"), frozenset(MANAGERS), admin=True),
-    CommandSpec("people", __("Participants of the school"), frozenset({Role.curator})),
+    CommandSpec(
+        "people",
+        __("Participants, curators and coordinators"),
+        frozenset({Role.curator, Role.coordinator}),
+        admin=True,
+    ),
     CommandSpec("catalogue", __("Forms and kinds of mentoring"), frozenset({Role.coordinator})),
     CommandSpec("pair", __("Form a pair or a group"), frozenset({Role.curator})),
     CommandSpec(

@@ -51,10 +51,10 @@ MATRIX = {
     | {"practices", "announce", "questions", "faq"}
     | {"summary", "stats", "export", "chart", "report"},
     "coordinator": PERSONAL
-    | {"orgs", "invite", "catalogue", "pairs", "outbox", "campaign", "results"}
+    | {"orgs", "invite", "people", "catalogue", "pairs", "outbox", "campaign", "results"}
     | {"practices", "announce", "faq"}
     | {"summary", "export", "chart", "report"},
-    "admin": {"orgs", "invite", "outbox"},
+    "admin": {"orgs", "invite", "people", "outbox"},
 }
 IDS = {
     "stranger": 90,
