@@ -2,8 +2,8 @@
 
 Handlers state the command they serve with `Allowed("name")`. Every object id that comes
 back in callback data is checked against the actor's scope: organisations with
-`managed_orgs` and `invite_targets` below, people and programmes by the helpers next to
-their handlers (people_common, programme_common, catalogue_common), all built on
+`managed_orgs`, `orgs_below` and `invite_targets` below, people and programmes by the helpers
+next to their handlers (people_common, programme_common, catalogue_common), all built on
 `Actor.org_ids`; so a forged callback carrying another school's ids is refused.
 """
 
@@ -43,7 +43,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "orgs", __("Regions, municipalities and schools"), frozenset({Role.coordinator}), admin=True
     ),
     CommandSpec("invite", __("Invitation links"), frozenset(MANAGERS), admin=True),
-    CommandSpec("people", __("Participants of the school"), frozenset({Role.curator})),
+    CommandSpec(
+        "people",
+        __("Participants, curators and coordinators"),
+        frozenset({Role.curator, Role.coordinator}),
+        admin=True,
+    ),
     CommandSpec("catalogue", __("Forms and kinds of mentoring"), frozenset({Role.coordinator})),
     CommandSpec("pair", __("Form a pair or a group"), frozenset({Role.curator})),
     CommandSpec(
@@ -127,6 +132,31 @@ async def managed_orgs(session: AsyncSession, actor: Actor) -> set[int] | None:
     if actor.is_admin:
         return None
     return await managed_org_ids(session, actor.person_id)
+
+
+def coordinates(actor: Actor) -> bool:
+    """An administrator or an active coordinator: someone who looks after organisations."""
+    return actor.is_admin or actor.has_role(Role.coordinator)
+
+
+async def orgs_below(session: AsyncSession, actor: Actor) -> set[int] | None:
+    """Organisations below the ones the actor coordinates, which the actor looks after:
+    a regional coordinator's municipalities and schools, a municipal coordinator's schools.
+    Not the coordinated organisation itself (that is the level above's business). None means
+    all of them (an administrator)."""
+    if actor.is_admin:
+        return None
+    coordinated = actor.org_ids(Role.coordinator)
+    if not coordinated:
+        return set()
+    children = await session.scalars(
+        select(Organization.id).where(Organization.parent_id.in_(coordinated))
+    )
+    return await descendants(session, set(children.all()))
+
+
+def within(scope: set[int] | None, org_id: int) -> bool:
+    return scope is None or org_id in scope
 
 
 async def invite_targets(session: AsyncSession, actor: Actor, role: Role) -> list[Organization]:

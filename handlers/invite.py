@@ -150,27 +150,34 @@ async def uses_chosen(
         max_uses=callback_data.uses,
     )
     org = await session.get(Organization, callback_data.org_id)
-    me = await bot.me()
-    link = f"https://t.me/{me.username}?start={invitation.code}"
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.edit_text(
-        _(
-            "Invitation for {role} of «{org}»:\n{link}\n\n"
-            "Valid until {expires}; can be used {uses} time(s). Send it to the person; "
-            "you will be told when someone registers with it."
-        ).format(
-            role=role_title(callback_data.role),
-            org=escape(org.name),
-            link=link,
-            expires=local_datetime(invitation.expires_at, settings.default_timezone),
-            uses=invitation.max_uses,
-        ),
+        await invitation_text(bot, settings, invitation, org),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
                 _button(_("Withdraw"), InviteAction(action="revoke", invitation_id=invitation.id))
             ]
         ),
+    )
+
+
+async def invitation_text(
+    bot: Bot, settings: Settings, invitation: Invitation, org: Organization
+) -> str:
+    """The link and its terms, as the inviter forwards it (also /people's replacements)."""
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={invitation.code}"
+    return _(
+        "Invitation for {role} of «{org}»:\n{link}\n\n"
+        "Valid until {expires}; can be used {uses} time(s). Send it to the person; "
+        "you will be told when someone registers with it."
+    ).format(
+        role=role_title(invitation.role),
+        org=escape(org.name),
+        link=link,
+        expires=local_datetime(invitation.expires_at, settings.default_timezone),
+        uses=invitation.max_uses,
     )
 
 

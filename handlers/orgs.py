@@ -1,4 +1,5 @@
-"""/orgs: the administrator adds regions and municipalities, coordinators add schools."""
+"""/orgs: the administrator adds regions and municipalities, coordinators add schools; the
+administrator and coordinators change the organisations in their care (orgs_edit)."""
 
 from __future__ import annotations
 
@@ -11,54 +12,23 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed, managed_orgs
 from bot.actor import Actor
 from bot.clock import Clock
+from handlers import orgs_edit, orgs_edit_value
 from handlers.forms.engine import register_form, start_form
-from handlers.forms.fields import Choice, Field, Form, text
+from handlers.forms.fields import Form
 from handlers.labels import level_title
-from storage.models.enums import OrgLevel, SchoolKind
+from handlers.orgs_edit import may_change_any
+from handlers.orgs_edit_common import OrgView
+from handlers.orgs_fields import INHERIT, KIND, NAME, ZONE, ZONE_OR_INHERIT
+from storage.models.enums import OrgLevel
 from storage.models.orgs import Organization
 from storage.orgs import OrgError, create_organization
 
-INHERIT = "inherit"
-RUSSIAN_ZONES = (
-    ("Europe/Kaliningrad", __("UTC+2 — Kaliningrad")),
-    ("Europe/Moscow", __("UTC+3 — Moscow, Rostov, Smolensk, Grozny")),
-    ("Europe/Samara", __("UTC+4 — Samara, Izhevsk")),
-    ("Asia/Yekaterinburg", __("UTC+5 — Yekaterinburg, Surgut, Nizhny Tagil")),
-    ("Asia/Omsk", __("UTC+6 — Omsk")),
-    ("Asia/Krasnoyarsk", __("UTC+7 — Krasnoyarsk, Novosibirsk")),
-    ("Asia/Irkutsk", __("UTC+8 — Irkutsk")),
-    ("Asia/Yakutsk", __("UTC+9 — Yakutsk, Chita")),
-    ("Asia/Vladivostok", __("UTC+10 — Vladivostok, Khabarovsk")),
-    ("Asia/Magadan", __("UTC+11 — Magadan, Sakhalin")),
-    ("Asia/Kamchatka", __("UTC+12 — Kamchatka, Chukotka")),
-)
-NAME = Field("name", __("Name"), __("The full name of the organisation?"), parse=text(2, 300))
-ZONE_CHOICES = tuple(Choice(zone, label) for zone, label in RUSSIAN_ZONES)
-ZONE = Field("timezone", __("Time zone"), __("Its time zone?"), choices=ZONE_CHOICES)
-ZONE_OR_INHERIT = Field(
-    "timezone",
-    __("Time zone"),
-    __("Its time zone?"),
-    choices=(Choice(INHERIT, __("The same as above")), *ZONE_CHOICES),
-)
-KIND = Field(
-    "school_kind",
-    __("Kind"),
-    __("What kind of organisation is it?"),
-    choices=(
-        Choice(SchoolKind.school, __("school")),
-        Choice(SchoolKind.kindergarten, __("kindergarten")),
-        Choice(SchoolKind.college, __("college")),
-        Choice(SchoolKind.additional, __("institution of additional education")),
-    ),
-)
 FORMS = {
     OrgLevel.region: Form("org_region", (NAME, ZONE)),
     OrgLevel.municipality: Form("org_municipality", (NAME, ZONE_OR_INHERIT)),
@@ -125,9 +95,16 @@ async def orgs_requested(message: Message, session: AsyncSession, actor: Actor) 
             buttons.append(
                 InlineKeyboardButton(text=title, callback_data=NewOrg(level=level).pack())
             )
-    await message.answer(
-        "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=[buttons])
-    )
+    rows = [buttons]
+    if await may_change_any(session, actor):
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("✎ Change an organisation"), callback_data=OrgView().pack()
+                )
+            ]
+        )
+    await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 async def add_pressed(
@@ -231,4 +208,6 @@ def build_router() -> Router:
     allowed = Allowed("orgs")
     router.message.register(orgs_requested, Command("orgs"), allowed)
     router.callback_query.register(add_pressed, NewOrg.filter(), allowed)
+    router.include_router(orgs_edit.build_router())
+    router.include_router(orgs_edit_value.build_router())
     return router

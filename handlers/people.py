@@ -1,4 +1,5 @@
-"""/people: the curator's list of the school's participants, by pages and filters.
+"""/people: the curator's list of the school's participants, by pages and filters; for
+coordinators and the administrator, the curators and coordinators in their care (people_staff).
 
 The card and its actions live in people_card, people_status and people_edit(_value); this router
 includes them so the dispatcher wiring stays one line.
@@ -16,10 +17,17 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Allowed
+from bot.access import Allowed, coordinates
 from bot.actor import Actor
 from bot.config import Settings
-from handlers import people_card, people_edit, people_edit_value, people_status
+from handlers import (
+    people_card,
+    people_edit,
+    people_edit_value,
+    people_staff,
+    people_staff_actions,
+    people_status,
+)
 from handlers.people_card import consent_lines, memberships_line
 from handlers.people_common import (
     FILTER_STATUS,
@@ -33,7 +41,9 @@ from handlers.people_common import (
     display_name,
     remember_position,
 )
+from handlers.people_staff import show_list as show_staff
 from handlers.screens import replace_screen
+from handlers.staff_common import StaffPage
 from storage.models.orgs import Organization
 from storage.orgs import effective_timezone
 from storage.people_admin import school_page
@@ -57,6 +67,17 @@ async def people_requested(
             .order_by(Organization.name)
         )
     )
+    if coordinates(actor):
+        if not schools:
+            await show_staff(message, session, actor, state, StaffPage(), edit=False)
+            return
+        # A coordinator who is also a curator: the school's participants or the staff.
+        rows = [[button(school.name, SchoolChosen(school_id=school.id))] for school in schools]
+        rows.append([button(_("👥 Curators and coordinators"), StaffPage())])
+        await message.answer(
+            _("Whom do you want to see?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        )
+        return
     if len(schools) == 1:
         page = PeoplePage(school_id=schools[0].id)
         await remember_position(state, page)
@@ -178,4 +199,6 @@ def build_router() -> Router:
     router.include_router(people_status.build_router())
     router.include_router(people_edit.build_router())
     router.include_router(people_edit_value.build_router())
+    router.include_router(people_staff.build_router())
+    router.include_router(people_staff_actions.build_router())
     return router

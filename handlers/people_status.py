@@ -98,7 +98,7 @@ async def guardian_consent_confirmed(
             "representative. Now you can take part in the mentoring programme fully. "
             "Send /help to see what you can do."
         )
-    await _tell_person(bot, i18n, session, settings, clock, person.person, text)
+    await tell_person(bot, i18n, session, settings, clock, person.person, text)
 
 
 async def status_change_asked(
@@ -163,10 +163,10 @@ async def status_change_asked(
         await show_card(
             query.message, session, settings, actor, person, school_id, state, edit=True
         )
-    await _tell_person(bot, i18n, session, settings, clock, person.person, None)
+    await tell_person(bot, i18n, session, settings, clock, person.person, None)
 
 
-async def _tell_person(
+async def tell_person(
     bot: Bot,
     i18n: I18n,
     session: AsyncSession,

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.enums import MembershipStatus, Role
-from storage.models.orgs import Membership
+from storage.models.orgs import Membership, MembershipChange
 
 
 async def find_membership(
@@ -57,11 +57,41 @@ async def grant_role(
     return membership
 
 
+STATUS_CHANGED = "status"
+
+
 async def set_status(
-    session: AsyncSession, membership_id: int, status: MembershipStatus, by: int, now: datetime
-) -> None:
-    await session.execute(
+    session: AsyncSession,
+    membership_id: int,
+    status: MembershipStatus,
+    by: int,
+    now: datetime,
+    *,
+    expected: MembershipStatus | None = None,
+) -> bool:
+    """Change the status by hand, kept in the role's audit trail (who, when, old → new).
+
+    With `expected`, only from that status: False, and nothing written, when it is no longer
+    that (a double tap, or someone else acting first). False too when nothing would change.
+    """
+    old = await session.scalar(select(Membership.status).where(Membership.id == membership_id))
+    if old is None or old == status or (expected is not None and old != expected):
+        return False
+    result = await session.execute(
         update(Membership)
-        .where(Membership.id == membership_id)
+        .where(Membership.id == membership_id, Membership.status == old)
         .values(status=status, status_changed_at=now, status_changed_by=by)
     )
+    if not result.rowcount:
+        return False
+    session.add(
+        MembershipChange(
+            membership_id=membership_id,
+            person_id=by,
+            action=STATUS_CHANGED,
+            changes={"status": [old, str(status)]},
+            changed_at=now,
+        )
+    )
+    await session.flush()
+    return True

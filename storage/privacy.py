@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import Base
 from storage.meetings_privacy import erase_meeting_data, meetings_for_export
+from storage.memberships import STATUS_CHANGED
 from storage.models import (
     Consent,
     Feedback,
@@ -17,6 +18,7 @@ from storage.models import (
     Invitation,
     InvitationUse,
     Membership,
+    MembershipChange,
     MenteeProfile,
     MentorProfile,
     Organization,
@@ -60,6 +62,17 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
         .where(Membership.person_id == person_id)
         .order_by(Membership.id)
     )
+    role_rows = roles.all()
+    history: dict[int, list[MembershipChange]] = {}
+    for change in await session.scalars(
+        select(MembershipChange)
+        .where(
+            MembershipChange.membership_id.in_([m.id for m, _org in role_rows]),
+            MembershipChange.action == STATUS_CHANGED,
+        )
+        .order_by(MembershipChange.id)
+    ):
+        history.setdefault(change.membership_id, []).append(change)
     created = await session.execute(
         select(Invitation, Organization.name)
         .join(Organization, Organization.id == Invitation.organization_id)
@@ -98,8 +111,17 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
                 "status": m.status,
                 "since": _plain(m.created_at),
                 "status_changed_at": _plain(m.status_changed_at),
+                # Who changed it would be someone else's data; only whether it was oneself.
+                "status_history": [
+                    {
+                        "status": c.changes["status"],
+                        "changed_at": _plain(c.changed_at),
+                        "by_self": c.person_id == person_id,
+                    }
+                    for c in history.get(m.id, [])
+                ],
             }
-            for m, org in roles.all()
+            for m, org in role_rows
         ],
         "mentor_profile": _columns(mentor, "person_id") if mentor else None,
         "mentee_profile": _columns(mentee, "person_id") if mentee else None,

@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 
 from handlers.invite import InviteAction, InviteOrg, InviteUses
 from handlers.orgs import NewOrg
-from storage.models import Invitation, Organization
-from storage.models.enums import OrgLevel, Role
+from handlers.orgs_edit_common import OrgField, OrgView
+from handlers.staff_common import StaffCard, StaffInvite, StaffStatus
+from storage.models import Invitation, Membership, Organization, OrganizationChange
+from storage.models.enums import MembershipStatus, OrgLevel, Role
 from tests.conftest import ADMIN_ID
 from tests.support.seed import add_person, build_tree
 
@@ -51,10 +53,10 @@ MATRIX = {
     | {"practices", "announce", "questions", "faq"}
     | {"summary", "stats", "export", "chart", "report"},
     "coordinator": PERSONAL
-    | {"orgs", "invite", "catalogue", "pairs", "outbox", "campaign", "results"}
+    | {"orgs", "invite", "people", "catalogue", "pairs", "outbox", "campaign", "results"}
     | {"practices", "announce", "faq"}
     | {"summary", "export", "chart", "report"},
-    "admin": {"orgs", "invite", "outbox"},
+    "admin": {"orgs", "invite", "people", "outbox"},
 }
 IDS = {
     "stranger": 90,
@@ -161,3 +163,34 @@ async def test_nobody_withdraws_someone_elses_invitation(harness, world):
         )
     async with harness.app.database.reading() as s:
         assert (await s.get(Invitation, invitation.id)).revoked_at is None
+
+
+async def test_curators_and_mentors_reach_no_screen_that_changes_organisations_or_staff(
+    harness, world
+):
+    async with harness.app.database.reading() as s:
+        coordinator_role = await s.scalar(
+            select(Membership.id).where(Membership.role == Role.coordinator)
+        )
+        curator_role = await s.scalar(select(Membership.id).where(Membership.role == Role.curator))
+    forged = (
+        OrgView(org_id=world.school_id),
+        OrgField(org_id=world.school_id, field="name"),
+        StaffCard(membership_id=coordinator_role),
+        StaffStatus(
+            membership_id=coordinator_role, status=MembershipStatus.deactivated, confirmed=True
+        ),
+        StaffInvite(membership_id=curator_role),
+    )
+    for who in ("mentor", "curator"):
+        user = harness.client.user(IDS[who])
+        await user.send("/help")
+        for data in forged:
+            await user.press(user.last, data=data.pack())
+            answer = harness.tg.requests_for("answerCallbackQuery")[-1][1]
+            assert answer.get("show_alert"), (who, data)
+    async with harness.app.database.reading() as s:
+        statuses = set((await s.scalars(select(Membership.status))).all())
+        assert statuses == {MembershipStatus.active}
+        assert await s.scalar(select(func.count()).select_from(OrganizationChange)) == 0
+        assert await s.scalar(select(func.count()).select_from(Invitation)) == 0

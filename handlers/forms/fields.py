@@ -10,6 +10,8 @@ from typing import Any
 
 from aiogram.utils.i18n import gettext as _
 
+from storage.org_import_values import parse_timezone
+
 
 class FieldError(ValueError):
     """A typed answer that does not fit; the message (translated) says what is expected."""
@@ -118,3 +120,19 @@ def birth_year(min_age: int, max_age: int) -> Parser:
         return int(value)
 
     return parse
+
+
+def time_zone(raw: str, _today: date) -> str:
+    """An IANA zone typed by name (Asia/Novosibirsk) or as a Russian offset (UTC+7)."""
+    try:
+        zone = parse_timezone(raw)
+    except ValueError:
+        zone = None
+    if zone is None:
+        raise FieldError(
+            _(
+                "«{text}» is not a time zone I know. Choose one with the buttons, or type an "
+                "IANA name such as Asia/Novosibirsk or an offset such as UTC+7."
+            ).format(text=raw.strip()[:40])
+        )
+    return zone

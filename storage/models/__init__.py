@@ -4,7 +4,14 @@ from storage.models.catalogue import CatalogueEntry
 from storage.models.community import Announcement, FaqEntry, Practice, Question
 from storage.models.core import Feedback, FsmState, Person, ProcessedUpdate
 from storage.models.meetings import Meeting, MeetingAttendee, MeetingChange, MeetingPhoto
-from storage.models.orgs import Invitation, InvitationUse, Membership, Organization
+from storage.models.orgs import (
+    Invitation,
+    InvitationUse,
+    Membership,
+    MembershipChange,
+    Organization,
+    OrganizationChange,
+)
 from storage.models.outbox import OutboxMessage
 from storage.models.profiles import Consent, MenteeProfile, MentorProfile
 from storage.models.programmes import (
@@ -38,9 +45,11 @@ __all__ = [
     "MeetingChange",
     "MeetingPhoto",
     "Membership",
+    "MembershipChange",
     "MenteeProfile",
     "MentorProfile",
     "Organization",
+    "OrganizationChange",
     "OutboxMessage",
     "Person",
     "PlanItem",

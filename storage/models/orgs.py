@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -77,3 +77,35 @@ class InvitationUse(Base):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     used_at: Mapped[datetime]
+
+
+class OrganizationChange(Base):
+    """The audit trail of an organisation: who renamed it or changed its kind or time zone."""
+
+    __tablename__ = "organization_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # {field: [old, new]}, e.g. {"timezone": ["Europe/Moscow", "Asia/Yekaterinburg"]}
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    changed_at: Mapped[datetime]
+
+
+class MembershipChange(Base):
+    """The audit trail of a role: each deactivation and activation by hand, and each
+    invitation of a replacement, with who did it."""
+
+    __tablename__ = "membership_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(24))  # status | replacement_invited
+    # {"status": [old, new]}, or {"invitation_id": [null, id]} for a replacement invited
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    changed_at: Mapped[datetime]
