@@ -21,6 +21,7 @@ from storage.models.surveys import (
     SurveyResponse,
     SurveySettings,
 )
+from storage.models.uptime import UptimeInterval
 
 __all__ = [
     "Announcement",
@@ -54,4 +55,5 @@ __all__ = [
     "SurveyParticipation",
     "SurveyResponse",
     "SurveySettings",
+    "UptimeInterval",
 ]
