@@ -95,6 +95,14 @@ async def test_the_coordinator_moves_closes_and_reopens(harness, world):
     assert "— завершена" in coordinator.last.text
     assert (await campaign_of(harness, world.municipality_id, "2026-12")).closed_at is not None
     await coordinator.click(coordinator.last, text="↺ Открыть снова")
+    # Reopening asks first, and says what it does to the figures already shown.
+    confirm = coordinator.last.text
+    assert confirm.startswith("Открыть снова: Кампания со сроком 01.01.2027?")
+    assert "Уже показанные цифры останутся прежними" in confirm
+    assert "только если там ответят ещё как минимум 3 человека" in confirm
+    assert "Изменения уже данных ответов опубликованные цифры не изменят." in confirm
+    assert (await campaign_of(harness, world.municipality_id, "2026-12")).closed_at is not None
+    await coordinator.click(coordinator.last, text="Да, открыть снова")
     assert alert(harness) == "Открыта снова."
     assert (await campaign_of(harness, world.municipality_id, "2026-12")).closed_at is None
 

@@ -17,6 +17,7 @@ from storage.models.programmes import (
 from storage.models.statistics import SchoolStatistics
 from storage.models.surveys import (
     Campaign,
+    PublishedCell,
     SurveyParticipation,
     SurveyResponse,
     SurveySettings,
@@ -50,6 +51,7 @@ __all__ = [
     "Programme",
     "ProgrammeComment",
     "ProgrammeMember",
+    "PublishedCell",
     "Question",
     "SchoolStatistics",
     "SurveyParticipation",
