@@ -187,6 +187,29 @@ async def test_a_regional_coordinator_changes_every_municipality_at_once(harness
             assert (await rules_for(s, m)).min_respondents == 4
 
 
+async def test_a_regional_coordinator_reopens_every_municipality_after_a_confirmation(
+    harness, world
+):
+    regional = harness.client.user(REGIONAL)
+    await regional.send("/campaign")
+    await regional.click(regional.last, text="Все муниципалитеты (2)")
+    await regional.click(regional.last, text="✖ Закрыть досрочно")
+    await regional.click(regional.last, text="Да, закрыть")
+    await regional.click(regional.last, text="↺ Открыть снова")
+    confirm = regional.last.text
+    assert confirm.startswith("Открыть снова: ближайшие кампании?")
+    assert "ответят ещё как минимум 3 человека" in confirm
+    for m in (world.municipality_id, world.other_municipality_id):
+        assert (await campaign_of(harness, m, "2026-12")).closed_at is not None
+    await regional.click(regional.last, text="Да, открыть снова")
+    assert alert(harness) == "Открыта снова."
+    for m in (world.municipality_id, world.other_municipality_id):
+        assert (await campaign_of(harness, m, "2026-12")).closed_at is None
+    # A second tap on the stale confirmation changes nothing and says so.
+    await regional.press(regional.last, data=CampAct(m=ALL, period="", action="reopen_ok").pack())
+    assert alert(harness) == "Уже открыта."
+
+
 # ---- results ---------------------------------------------------------------------------
 
 MENTEE_ANSWERS = [
