@@ -18,6 +18,7 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.factory import App, build_app, build_bot
 from scheduler.campaigns import CampaignJob
+from scheduler.heartbeat import record_uptime
 from scheduler.leader import Leadership, lock_key, migrations_lock
 from scheduler.maintenance import run_maintenance
 from scheduler.outbox_sender import OutboxSender
@@ -45,6 +46,8 @@ async def migrate(settings: Settings) -> list[str]:
 def build_ticker(app: App, settings: Settings) -> Ticker:
     clock = app.dispatcher["clock"]
     ticker = Ticker(clock, settings.tick_seconds)
+    # First, so a slow job later in the tick does not look like the bot being down.
+    ticker.add("uptime", partial(record_uptime, app.database, clock))
     ticker.add(
         "maintenance",
         partial(run_maintenance, app.database, clock, settings.processed_updates_days),

@@ -39,6 +39,7 @@ from handlers.campaign_screen import (
     card_screen,
     choice_screen,
     confirm_close_screen,
+    confirm_reopen_screen,
     municipality_screen,
     screen_of,
     settings_screen,
@@ -54,6 +55,7 @@ from storage.campaign_changes import (
     reopen,
     set_dates,
 )
+from storage.campaigns import rules_for
 
 
 async def campaign_requested(
@@ -137,6 +139,22 @@ async def act_pressed(
         await query.answer()
         await show(query, *confirm_close_screen(m, period, what))
         return
+    closed = [(org, c, t) for org, c, t in chosen if c.closed_at is not None]
+    if action in ("reopen", "reopen_ok"):
+        for org, campaign, today in closed:
+            if await is_superseded(session, campaign, today):
+                await query.answer(
+                    _("{name}: the next campaign has already opened.").format(name=org.name),
+                    show_alert=True,
+                )
+                return
+        if closed and action == "reopen":
+            what = campaign_title(chosen[0][1]) if m != ALL else _("the nearest campaigns")
+            # The smallest k of the municipalities: "only if at least k more" holds for all.
+            k = min([(await rules_for(session, org.id)).min_respondents for org, _c, _t in closed])
+            await query.answer()
+            await show(query, *confirm_reopen_screen(m, period, what, k))
+            return
     try:
         if action == "extend":
             for _org, campaign, _today in chosen:
@@ -154,18 +172,8 @@ async def act_pressed(
             for campaign in still_open:
                 await close_early(session, campaign, now, actor.person_id)
             notice = _("Closed.") if still_open else _("Already closed.")
-        elif action == "reopen":
-            closed = [(c, t) for _o, c, t in chosen if c.closed_at is not None]
-            for campaign, today in closed:
-                if await is_superseded(session, campaign, today):
-                    await query.answer(
-                        _("{name}: the next campaign has already opened.").format(
-                            name=next(o.name for o, c, _t in chosen if c is campaign)
-                        ),
-                        show_alert=True,
-                    )
-                    return
-            for campaign, today in closed:
+        elif action in ("reopen", "reopen_ok"):
+            for _org, campaign, today in closed:
                 await reopen(session, campaign, today, now, actor.person_id)
             notice = _("Reopened.") if closed else _("Already open.")
         else:

@@ -40,7 +40,7 @@ class CampOpen(CallbackData, prefix="cp_o"):
 class CampAct(CallbackData, prefix="cp_a"):
     m: int  # municipality id or ALL
     period: str  # the campaign's period (YYYY-MM); empty with ALL: each one's nearest
-    # card, deadline, opens, extend, close, close_ok, reopen, results
+    # card, deadline, opens, extend, close, close_ok, reopen, reopen_ok, results
     action: str
 
 

@@ -5,7 +5,9 @@ Below the minimum of respondents the screen says there are too few answers and s
 figure; free text comes as a shuffled list over at least k writers, never per school; the
 satisfaction percentage is printed with its formula. Figures appear once the campaign's
 deadline has passed or it was closed (`results_ready`): until then only response counts,
-because two looks a day apart would differ by one person's answers.
+because two looks a day apart would differ by one person's answers. Once shown they are
+published (storage/survey_cells.py): a reopened campaign keeps them until a school's answers
+move by at least k people.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -230,6 +233,16 @@ async def send_results(
             )
         )
     head.append(_("Figures are shown over at least {k} respondents.").format(k=scope.k))
+    if ready and campaign.published_at is not None:
+        head.append(
+            ngettext(
+                "The figures are as published: a school's figures change only once at "
+                "least {k} more person has answered there.",
+                "The figures are as published: a school's figures change only once at "
+                "least {k} more people have answered there.",
+                scope.k,
+            ).format(k=scope.k)
+        )
     await message.answer("\n".join(head))
     for questionnaire in campaign_questionnaires():
         text, lists = await questionnaire_message(

@@ -8,6 +8,7 @@ from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
@@ -157,6 +158,35 @@ def confirm_close_screen(m: int, period: str, what: str) -> Screen:
     back = CampAct(m=m, period=period, action="card") if m != ALL else CampOpen(m=ALL)
     rows = [
         [button(_("Yes, close"), CampAct(m=m, period=period, action="close_ok"))],
+        [button(_("◀ Back"), back)],
+    ]
+    return text, markup(rows)
+
+
+def confirm_reopen_screen(m: int, period: str, what: str, k: int) -> Screen:
+    """What reopening does to the figures already shown, said before it is done."""
+    figures = ngettext(
+        "The figures already shown stay as they are: a school's figures change only if at "
+        "least {k} more person answers there. Changes to answers already given will not "
+        "change the published figures.",
+        "The figures already shown stay as they are: a school's figures change only if at "
+        "least {k} more people answer there. Changes to answers already given will not "
+        "change the published figures.",
+        k,
+    ).format(k=k)
+    text = "\n\n".join(
+        [
+            _("Reopen {what}? Answers will be accepted again.").format(what=what),
+            figures,
+            _(
+                "<i>Why: otherwise comparing the figures before and after would show what "
+                "one person answered.</i>"
+            ),
+        ]
+    )
+    back = CampAct(m=m, period=period, action="card") if m != ALL else CampOpen(m=ALL)
+    rows = [
+        [button(_("Yes, reopen"), CampAct(m=m, period=period, action="reopen_ok"))],
         [button(_("◀ Back"), back)],
     ]
     return text, markup(rows)

@@ -90,7 +90,9 @@ async def forget_answered(
     # The current chat's conversation through the FSM storage itself (it may be Redis);
     # erase_person removes any row of the SQL storage left under the old Telegram id.
     await state.clear()
-    await erase_person(session, actor.person_id, clock.now(), settings.survey_key)
+    await erase_person(
+        session, actor.person_id, clock.now(), settings.survey_key, settings.default_timezone
+    )
     # Without a per-chat menu Telegram shows the default one, as to anyone unregistered.
     # The erasure is committed by now; a menu left behind must not read as a failed erasure.
     try:

@@ -1,5 +1,6 @@
 """The ticker's campaign job: every municipality has its next campaigns, and campaigns whose
-deadline has passed (in the municipality's time zone) are sealed, their response links erased.
+deadline has passed (in the municipality's time zone) are sealed: their figures published,
+their response links erased.
 
 The work is cheap but there is no point doing it every 30 seconds: it runs on the first tick
 and then once an hour by the injected clock, so a day's change in any time zone is seen
@@ -28,13 +29,17 @@ async def run_campaigns(database: Database, clock: Clock, default_timezone: str)
     """One pass over every municipality; the number of campaigns sealed."""
     now = clock.now()
     sealed = 0
-    async with database.transaction() as session:
+    async with database.reading() as session:
         municipalities = (
             await session.scalars(
                 select(Organization.id).where(Organization.level == OrgLevel.municipality)
             )
         ).all()
-        for municipality_id in municipalities:
+    for municipality_id in municipalities:
+        # One short transaction per municipality: sealing publishes the campaign's figures
+        # (a few tenths of a second for a large municipality), and a region's municipalities
+        # mostly pass their deadline in the same hour.
+        async with database.transaction() as session:
             zone = await effective_timezone(session, municipality_id, default_timezone)
             today = now.astimezone(ZoneInfo(zone)).date()
             await ensure_upcoming(session, municipality_id, today, now)

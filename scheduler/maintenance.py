@@ -1,4 +1,5 @@
-"""Housekeeping the ticker runs: forget old update ids and long-abandoned conversations."""
+"""Housekeeping the ticker runs: forget old update ids, long-abandoned conversations and
+uptime intervals no pending message can ask about."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.clock import Clock
 from storage.db import Database
 from storage.fsm import purge_idle_states
 from storage.updates import forget_updates_before
+from storage.uptime import KEEP, forget_before
 
 log = logging.getLogger(__name__)
 
@@ -21,5 +23,6 @@ async def run_maintenance(database: Database, clock: Clock, processed_updates_da
     async with database.transaction() as session:
         updates = await forget_updates_before(session, now - timedelta(days=processed_updates_days))
         states = await purge_idle_states(session, now - timedelta(days=IDLE_CONVERSATION_DAYS))
+        await forget_before(session, now - KEEP)
     if updates or states:
         log.info("maintenance: forgot %s update ids and %s idle conversations", updates, states)

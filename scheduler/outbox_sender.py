@@ -113,7 +113,7 @@ class OutboxSender:
     async def deliver(self, delivery: Delivery) -> None:
         locale = delivery.locale or self.default_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
-            text, markup = render_delivery(delivery, delivery.late(self.clock.now()))
+            text, markup = render_delivery(delivery, delivery.late)
         await self.pacer.slot(delivery.chat_id)
         async with self.database.transaction() as session:
             if not await mark_sending(session, delivery.ids):

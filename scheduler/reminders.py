@@ -6,7 +6,9 @@ them; the job enqueues those whose date has come (in the school's own time zone)
 older than the lookback, at 10:00 local. Enqueueing is idempotent (one row per kind, subject
 and recipient), so a repeated tick, a restart or two instances owe each reminder once; and a
 reminder whose day passed while the bot was down is still enqueued for up to LOOKBACK days,
-goes out with the outbox's "sent late" wording, and expires past the outbox's cutoff.
+goes out with the outbox's "sent late" wording, and expires past the outbox's cutoff. A
+reminder planned after its hour while the bot was running (a coordinator moved a date to
+today) is not late: lateness is decided from the bot's uptime (storage/uptime.py).
 """
 
 from __future__ import annotations

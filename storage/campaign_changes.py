@@ -9,6 +9,13 @@ Sealing: once a campaign's deadline has passed in the municipality's time zone, 
 no longer be changed, so the keyed links from responses back to respondents are erased
 (`seal_due`). A late answer that arrives afterwards loses its link at the next tick. A
 deadline moved into the future again makes the campaign unsealed until it passes again.
+
+Publishing: when figures become visible (a close, the seal after the deadline) they are
+published (storage/survey_publish.py), and a reopen or a deadline moved into the future
+first publishes figures that were visible without a publication (the deadline passed
+before the seal, or the campaign was closed before publications existed). A campaign's
+figures are read from its publication from then on, so a reopen cannot move what was seen
+by one person.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from storage.campaigns import (
     rules_for,
 )
 from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse, SurveySettings
+from storage.survey_publish import publish, publish_if_seen
 
 MAX_WINDOW_DAYS = 60
 MAX_MIN_RESPONDENTS = 50
@@ -112,6 +120,8 @@ async def set_dates(
 ) -> Campaign:
     """Move the window's opening and/or the deadline (the deadline day itself still counts)."""
     new_opens, new_deadline = await check_dates(session, campaign, opens_on, deadline)
+    if new_deadline >= today:
+        await publish_if_seen(session, campaign, today, now)
     campaign.opens_on, campaign.deadline = new_opens, new_deadline
     if new_deadline >= today:
         campaign.sealed_at = None  # answers may be changed again until the new deadline
@@ -128,6 +138,7 @@ async def close_early(
     campaign.closed_at = now
     _touch(campaign, now, actor_id)
     await session.flush()
+    await publish(session, campaign, now)  # its figures are visible from now on
     return campaign
 
 
@@ -142,6 +153,7 @@ async def reopen(
         raise CampaignProblem(Problem.not_closed)
     if await is_superseded(session, campaign, today):
         raise CampaignProblem(Problem.superseded)
+    await publish_if_seen(session, campaign, today, now)
     campaign.closed_at = None
     _touch(campaign, now, actor_id)
     await session.flush()
@@ -260,8 +272,20 @@ async def ensure_upcoming(
 
 
 async def seal_due(session: AsyncSession, municipality_id: int, today: date, now: datetime) -> int:
-    """Erase the response links of the municipality's campaigns whose deadline has passed;
-    the number of campaigns sealed now for the first time."""
+    """Publish the figures of the municipality's campaigns whose deadline has passed since
+    they were last sealed, then erase the response links of every campaign past its
+    deadline; the number of campaigns sealed now."""
+    due = await session.scalars(
+        select(Campaign)
+        .where(
+            Campaign.municipality_id == municipality_id,
+            Campaign.deadline < today,
+            Campaign.sealed_at.is_(None),
+        )
+        .order_by(Campaign.id)
+    )
+    for campaign in due.all():
+        await publish(session, campaign, now)
     past = select(Campaign.id).where(
         Campaign.municipality_id == municipality_id, Campaign.deadline < today
     )

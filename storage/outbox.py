@@ -20,12 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models.core import Person
 from storage.models.outbox import OutboxMessage
 from storage.upsert import insert_ignoring_conflict
+from storage.uptime import down_at
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, BLOCKED, EXPIRED = "failed", "blocked", "expired"
 STATES = (PENDING, SENDING, SENT, FAILED, BLOCKED, EXPIRED)
 
-# A message is "late" (and says so) when it leaves this long after it was due.
+# A message is "late" (and says so) when it leaves this long after it was due and the bot
+# was down at the moment it was due (storage/uptime.py): a message planned after its hour,
+# held by quiet hours or paced behind a large fan-out is not late.
 LATE_AFTER = timedelta(hours=1)
 # Past this a reminder is no longer worth sending: it expires instead.
 DEFAULT_CUTOFF = timedelta(days=2)
@@ -94,6 +97,7 @@ class Item:
     subject: str
     params: dict[str, Any]
     due_at: datetime
+    late: bool = False  # due while the bot was down, and leaving over LATE_AFTER after
 
 
 @dataclass
@@ -109,13 +113,15 @@ class Delivery:
     def ids(self) -> list[int]:
         return [item.id for item in self.items]
 
-    def late(self, now: datetime) -> bool:
-        return any(now - item.due_at > LATE_AFTER for item in self.items)
+    @property
+    def late(self) -> bool:
+        return any(item.late for item in self.items)
 
 
 async def due_deliveries(session: AsyncSession, now: datetime, limit: int = 100) -> list[Delivery]:
     """What can go now, grouped by person; expired, unreachable and quiet rows are dealt with
-    on the way (expired or blocked, or moved to the end of the person's quiet hours)."""
+    on the way (expired or blocked, or moved to the end of the person's quiet hours). Each
+    item knows whether it is late: long past due, and due while the bot was down."""
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.state == PENDING, OutboxMessage.expires_at < now)
@@ -130,6 +136,8 @@ async def due_deliveries(session: AsyncSession, now: datetime, limit: int = 100)
             .limit(limit)
         )
     ).all()
+    overdue = {row.due_at for row, *_rest in rows if now - row.due_at > LATE_AFTER}
+    missed = await down_at(session, overdue, now)
     deliveries: dict[int, Delivery] = {}
     for row, chat_id, locale, blocked_at in rows:
         if blocked_at is not None:
@@ -140,7 +148,9 @@ async def due_deliveries(session: AsyncSession, now: datetime, limit: int = 100)
             row.next_attempt_at = allowed
             continue
         delivery = deliveries.setdefault(row.person_id, Delivery(row.person_id, chat_id, locale))
-        delivery.items.append(Item(row.id, row.kind, row.subject, dict(row.params), row.due_at))
+        delivery.items.append(
+            Item(row.id, row.kind, row.subject, dict(row.params), row.due_at, row.due_at in missed)
+        )
     await session.flush()
     return list(deliveries.values())
 

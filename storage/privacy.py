@@ -169,7 +169,11 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
 
 
 async def erase_person(
-    session: AsyncSession, person_id: int, now: datetime, survey_key: bytes | None = None
+    session: AsyncSession,
+    person_id: int,
+    now: datetime,
+    survey_key: bytes | None = None,
+    default_timezone: str = "Europe/Moscow",
 ) -> None:
     """Erase what identifies the person; keep the anonymous rows that reports count.
 
@@ -179,7 +183,7 @@ async def erase_person(
     person = await session.get(Person, person_id)
     assert person is not None
     telegram_id = person.telegram_id
-    await erase_participations(session, survey_key, person_id)
+    await erase_participations(session, survey_key, person_id, now, default_timezone)
     await erase_meeting_data(session, person_id)
     await session.execute(delete(Question).where(Question.asker_id == person_id))
     # A case in the bank of best practices is the school's shared knowledge: it stays, but no

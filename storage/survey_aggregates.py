@@ -28,6 +28,10 @@ question's meaning must give it a new key.
 Late answers (after the deadline) are left out of every figure: the figures shown once the
 deadline has passed never change again, so comparing two looks cannot isolate a late answer.
 
+A campaign whose figures were published (storage/survey_cells.py, storage/survey_publish.py)
+is read from its published cells, not from the answers: a campaign reopened after its figures
+were seen keeps them until a school's answers move by at least k people.
+
 When to show a campaign's results is `results_ready`: after the deadline or once the
 campaign is closed. While answers still arrive or can still be changed, two looks a day
 apart would differ by one person's answers, so only response counts are shown then.
@@ -80,7 +84,9 @@ from storage.survey_aggregates_core import (
     split,
     split_counted,
     summarise,
+    summarise_counted,
 )
+from storage.survey_cells import published_campaigns, published_counts
 
 __all__ = [
     "FORMULA_TEXTS",
@@ -176,6 +182,31 @@ def _filters(questionnaire: Questionnaire, scope: Scope, campaign_id: int | None
         else SurveyResponse.campaign_id.is_(None),
         SurveyResponse.late.is_(False),  # as in _rows: late answers change no figure
     )
+
+
+async def _published(
+    session: AsyncSession, questionnaire: Questionnaire, scope: Scope, campaign_id: int | None
+) -> dict[int, Counted] | None:
+    """The campaign's published cells of the scope's schools; None when it has none (its
+    figures come from the answers then)."""
+    if campaign_id is None or not await published_campaigns(session, [campaign_id]):
+        return None
+    found = await published_counts(session, questionnaire.key, [campaign_id], scope.school_ids)
+    return found[campaign_id]
+
+
+async def live_counts(
+    session: AsyncSession, questionnaire: Questionnaire, scope: Scope, campaign_id: int
+) -> dict[int, Counted]:
+    """The campaign's answers counted per school, for publishing them (survey_publish)."""
+    return await _counted(session, questionnaire, scope, campaign_id, "school")
+
+
+def _pooled(cells: Iterable[Counted]) -> Counted:
+    pooled = Counted()
+    for cell in cells:
+        pooled.add(cell)
+    return pooled
 
 
 async def _counted(
@@ -298,6 +329,9 @@ async def aggregate(
 ) -> Aggregate:
     """Answers of the questionnaire's audience in the scope's schools, in one campaign
     (campaign_id None: entry and exit questionnaires, which belong to no campaign)."""
+    cells = await _published(session, questionnaire, scope, campaign_id)
+    if cells is not None:
+        return summarise_counted(questionnaire, _pooled(cells.values()), scope.k, scope.formula)
     rows = await _rows(session, questionnaire, scope, campaign_id)
     return summarise(questionnaire, [answers for *_, answers in rows], scope.k, scope.formula)
 
@@ -313,7 +347,14 @@ async def breakdown(
     """The total plus one group per school (or form) of the scope that has answers; a school
     without answers is simply absent. Free text appears in the total only. Counted in SQL
     (per group: respondents, each value given per question, each respondent's satisfaction
-    mean), then summarised and suppressed exactly as `split` does over the answers."""
+    mean), then summarised and suppressed exactly as `split` does over the answers.
+    A published campaign is broken down by school only: its cells are per school, and a
+    breakdown by form of published cells could differ by one person's change."""
+    cells = await _published(session, questionnaire, scope, campaign_id)
+    if cells is not None:
+        if by != "school":
+            raise ValueError("a published campaign's figures are broken down by school only")
+        return split_counted(questionnaire, cells, scope.k, scope.formula)
     grouped = await _counted(session, questionnaire, scope, campaign_id, by)
     return split_counted(questionnaire, grouped, scope.k, scope.formula)
 
@@ -336,16 +377,18 @@ async def school_breakdowns(
     respondents and satisfaction, exactly as in `breakdown`, but no per-question figures
     (the reports show a school's satisfaction and the municipal questions). With
     `questions=False` the totals carry none either: one pass over the answers, no JSON
-    unnesting, for a summary that shows satisfaction and response only."""
+    unnesting, for a summary that shows satisfaction and response only. Published
+    campaigns come from their cells, the others from the answers."""
+    published = await published_campaigns(session, scopes)
     by_scope: dict[Scope, list[int]] = {}
     for campaign_id, scope in scopes.items():
-        if scope.school_ids:
+        if scope.school_ids and campaign_id not in published:
             by_scope.setdefault(scope, []).append(campaign_id)
     found: dict[tuple, Counted] = {}
     values: dict[tuple, dict[str, list[tuple[Any, int]]]] = {}
     if by_scope:
         campaign_of, school_of = SurveyResponse.campaign_id, SurveyResponse.school_id
-        if len(scopes) > INDEXED_CAMPAIGNS:
+        if sum(len(campaigns) for campaigns in by_scope.values()) > INDEXED_CAMPAIGNS:
             # Many campaigns (a region's report) cover most answers: one pass over the
             # table beats looking each answer up through the campaign or school index, and
             # SQLite, without statistics, would do the latter; `+ 0` keeps it off them.
@@ -368,6 +411,12 @@ async def school_breakdowns(
     grouped: dict[int, dict[int, Counted]] = {campaign_id: {} for campaign_id in scopes}
     for (campaign_id, school_id), counted in found.items():
         grouped[campaign_id][school_id] = counted
+    cells = await published_counts(session, questionnaire.key, published)
+    for campaign_id, by_school in cells.items():
+        school_ids = scopes[campaign_id].school_ids
+        grouped[campaign_id] = {s: c for s, c in by_school.items() if s in school_ids}
+        if questions:
+            values[(campaign_id,)] = _pooled(grouped[campaign_id].values()).values
     return {
         campaign_id: split_counted(
             questionnaire,
@@ -398,16 +447,23 @@ async def school_aggregate(
         scope = await school_scope(session, school_id)
     else:
         scope = await municipality_scope(session, municipality_id)
-    grouped: dict[Any, list[dict]] = {}
-    for school, _form, answers in await _rows(session, questionnaire, scope, campaign_id):
-        grouped.setdefault(school, []).append(answers)
-    split_ = split(questionnaire, grouped, scope.k, scope.formula)
+    cells = await _published(session, questionnaire, scope, campaign_id)
+    if cells is not None:
+        split_ = split_counted(questionnaire, cells, scope.k, scope.formula)
+    else:
+        grouped: dict[Any, list[dict]] = {}
+        for school, _form, answers in await _rows(session, questionnaire, scope, campaign_id):
+            grouped.setdefault(school, []).append(answers)
+        split_ = split(questionnaire, grouped, scope.k, scope.formula)
     cell = next((g.aggregate for g in split_.groups if g.group_id == school_id), None)
     if cell is None:
         return Aggregate(questionnaire.key, 0, scope.k)
     if not cell.questions:
         return cell
-    own = summarise(questionnaire, grouped[school_id], scope.k, scope.formula)
+    if cells is not None:
+        own = summarise_counted(questionnaire, cells[school_id], scope.k, scope.formula)
+    else:
+        own = summarise(questionnaire, grouped[school_id], scope.k, scope.formula)
     questions = list(cell.questions)
     for index, question in enumerate(own.questions):
         rest = split_.total.questions[index].answered - question.answered

@@ -26,15 +26,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MenteeProfile
 from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse
+from storage.orgs import effective_timezone
 from storage.questionnaires.builtin import PROFILE_QUESTIONS
 from storage.questionnaires.model import Kind, Question, Questionnaire
 from storage.questionnaires.programme import TEACHER_DIFFICULTIES
+from storage.survey_publish import publish_if_seen
 
 SCALE = range(1, 11)
 
@@ -291,18 +294,48 @@ async def participations_for_export(session: AsyncSession, person_id: int) -> li
     ]
 
 
-async def erase_participations(session: AsyncSession, key: bytes | None, person_id: int) -> int:
+async def erase_participations(
+    session: AsyncSession,
+    key: bytes | None,
+    person_id: int,
+    now: datetime,
+    default_timezone: str,
+) -> int:
     """Delete the person's participations and, through each link that still exists, the
-    response; a response whose link is gone is anonymous and stays counted."""
+    response; a response whose link is gone is anonymous and stays counted. Figures that
+    may have been seen are published first, so the erasure cannot move them by one person
+    (a response erased from a published campaign stays counted only in its published cells,
+    which name no one)."""
     scopes = (
         await session.scalars(
             select(SurveyParticipation.scope_key).where(SurveyParticipation.person_id == person_id)
         )
     ).all()
     if key is not None and scopes:
+        await _publish_seen(session, person_id, now, default_timezone)
         links = [response_link(key, scope) for scope in scopes]
         await session.execute(delete(SurveyResponse).where(SurveyResponse.link.in_(links)))
     await session.execute(
         delete(SurveyParticipation).where(SurveyParticipation.person_id == person_id)
     )
     return len(scopes)
+
+
+async def _publish_seen(
+    session: AsyncSession, person_id: int, now: datetime, default_timezone: str
+) -> None:
+    campaigns = await session.scalars(
+        select(Campaign)
+        .where(
+            Campaign.published_at.is_(None),
+            Campaign.id.in_(
+                select(SurveyParticipation.campaign_id).where(
+                    SurveyParticipation.person_id == person_id
+                )
+            ),
+        )
+        .order_by(Campaign.id)
+    )
+    for campaign in campaigns.all():
+        zone = await effective_timezone(session, campaign.municipality_id, default_timezone)
+        await publish_if_seen(session, campaign, now.astimezone(ZoneInfo(zone)).date(), now)

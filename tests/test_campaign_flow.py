@@ -95,6 +95,14 @@ async def test_the_coordinator_moves_closes_and_reopens(harness, world):
     assert "— завершена" in coordinator.last.text
     assert (await campaign_of(harness, world.municipality_id, "2026-12")).closed_at is not None
     await coordinator.click(coordinator.last, text="↺ Открыть снова")
+    # Reopening asks first, and says what it does to the figures already shown.
+    confirm = coordinator.last.text
+    assert confirm.startswith("Открыть снова: Кампания со сроком 01.01.2027?")
+    assert "Уже показанные цифры останутся прежними" in confirm
+    assert "только если там ответят ещё как минимум 3 человека" in confirm
+    assert "Изменения уже данных ответов опубликованные цифры не изменят." in confirm
+    assert (await campaign_of(harness, world.municipality_id, "2026-12")).closed_at is not None
+    await coordinator.click(coordinator.last, text="Да, открыть снова")
     assert alert(harness) == "Открыта снова."
     assert (await campaign_of(harness, world.municipality_id, "2026-12")).closed_at is None
 
@@ -177,6 +185,29 @@ async def test_a_regional_coordinator_changes_every_municipality_at_once(harness
     async with harness.app.database.reading() as s:
         for m in (world.municipality_id, world.other_municipality_id):
             assert (await rules_for(s, m)).min_respondents == 4
+
+
+async def test_a_regional_coordinator_reopens_every_municipality_after_a_confirmation(
+    harness, world
+):
+    regional = harness.client.user(REGIONAL)
+    await regional.send("/campaign")
+    await regional.click(regional.last, text="Все муниципалитеты (2)")
+    await regional.click(regional.last, text="✖ Закрыть досрочно")
+    await regional.click(regional.last, text="Да, закрыть")
+    await regional.click(regional.last, text="↺ Открыть снова")
+    confirm = regional.last.text
+    assert confirm.startswith("Открыть снова: ближайшие кампании?")
+    assert "ответят ещё как минимум 3 человека" in confirm
+    for m in (world.municipality_id, world.other_municipality_id):
+        assert (await campaign_of(harness, m, "2026-12")).closed_at is not None
+    await regional.click(regional.last, text="Да, открыть снова")
+    assert alert(harness) == "Открыта снова."
+    for m in (world.municipality_id, world.other_municipality_id):
+        assert (await campaign_of(harness, m, "2026-12")).closed_at is None
+    # A second tap on the stale confirmation changes nothing and says so.
+    await regional.press(regional.last, data=CampAct(m=ALL, period="", action="reopen_ok").pack())
+    assert alert(harness) == "Уже открыта."
 
 
 # ---- results ---------------------------------------------------------------------------

@@ -24,10 +24,12 @@ from storage.models.programmes import (
 from storage.models.statistics import SchoolStatistics
 from storage.models.surveys import (
     Campaign,
+    PublishedCell,
     SurveyParticipation,
     SurveyResponse,
     SurveySettings,
 )
+from storage.models.uptime import UptimeInterval
 
 __all__ = [
     "Announcement",
@@ -58,9 +60,11 @@ __all__ = [
     "Programme",
     "ProgrammeComment",
     "ProgrammeMember",
+    "PublishedCell",
     "Question",
     "SchoolStatistics",
     "SurveyParticipation",
     "SurveyResponse",
     "SurveySettings",
+    "UptimeInterval",
 ]

@@ -58,6 +58,9 @@ class Campaign(Base):
     updated_at: Mapped[datetime]
     # Set when the campaign has ended and the response links were erased.
     sealed_at: Mapped[datetime | None]
+    # When its figures were last published (storage/survey_publish.py); from then on every
+    # figure of the campaign is read from its published cells, never from live answers.
+    published_at: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("municipality_id", "period"),)
 
@@ -109,3 +112,28 @@ class SurveyResponse(Base):
     # SQLite would otherwise keep a hidden rowid in insertion order, which lines responses up
     # with the participations' submission times; a table keyed by the random id has none.
     __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class PublishedCell(Base):
+    """The figures of one school in one questionnaire of a campaign, as published: counts
+    only (how many responded; per question each value given and how many gave it; the
+    respondents' satisfaction sums), never a response and nothing that names a person.
+
+    A later publication (after a reopen) replaces a cell only when it moves by at least k
+    respondents (storage/survey_cells.py), so two figures seen at any two times rest on the
+    same answers or on answers that differ by at least k people.
+    """
+
+    __tablename__ = "published_cells"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    questionnaire: Mapped[str] = mapped_column(String(32), primary_key=True)
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    respondents: Mapped[int] = mapped_column(Integer)
+    # {"values": {question: [[value, count], ...]}, "scores": [[sum, items, count], ...]}
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)
+    published_at: Mapped[datetime]

@@ -1,6 +1,7 @@
 """Campaigns through the real process: a coordinator moves the dates, closes early and
-reopens; the curator's results say "too few answers" over two mentees and show the
-aggregate over three, without ever showing one answer."""
+reopens (told first that figures already shown stay); the curator's results say "too few
+answers" over two mentees and, once three more answered after a reopen, show the aggregate
+over five, without ever showing one answer."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ ANSWERS = [
     {"effectiveness": 3, "communication": 3, "overall": 3, "continue": False, "valuable": SENTINEL},
     {"effectiveness": 9, "communication": 9, "overall": 9, "continue": True, "valuable": "Б"},
     {"effectiveness": 6, "communication": 6, "overall": 6, "continue": True, "valuable": "В"},
+    {"effectiveness": 6, "communication": 6, "overall": 6, "continue": True, "valuable": "Г"},
+    {"effectiveness": 6, "communication": 6, "overall": 6, "continue": True, "valuable": "Д"},
 ]
 
 
@@ -74,6 +77,16 @@ async def add_response(db_url: str, school_id: int, municipality_id: int, answer
         await database.dispose()
 
 
+async def reopen(coordinator: Person, card):
+    confirm = await coordinator.tap_edit("↺ Открыть снова", card)
+    assert confirm.text.startswith("Открыть снова: Кампания со сроком")
+    assert "Уже показанные цифры останутся прежними" in confirm.text
+    assert "ответят ещё как минимум 3 человека" in confirm.text
+    card = await coordinator.tap_edit("Да, открыть снова", confirm)
+    assert "— идёт приём ответов" in card.text
+    return card
+
+
 async def results(person: Person) -> str:
     """/results: a heading and one message per questionnaire (mentee, mentor, curator)."""
     message = await person.say("/results")
@@ -112,14 +125,6 @@ async def test_campaign_dates_and_results_over_k(bot_process, tg, db_url):
     card = await tg.wait_for(COORDINATOR, lambda m: "Приём ответов:" in m.text, after=refused)
     assert f"Кампания со сроком {day(moved)} — идёт приём ответов" in card.text
 
-    # Close early, with a confirmation, then reopen.
-    confirm = await coordinator.tap_edit("✖ Закрыть досрочно", card)
-    assert confirm.text.startswith("Закрыть досрочно:")
-    card = await coordinator.tap_edit("Да, закрыть", confirm)
-    assert "— завершена" in card.text
-    card = await coordinator.tap_edit("↺ Открыть снова", card)
-    assert "— идёт приём ответов" in card.text
-
     # While answers may still change, the curator sees counts, not figures.
     for answers in ANSWERS[:2]:
         await add_response(db_url, tree.school_id, tree.municipality_id, answers)
@@ -128,15 +133,23 @@ async def test_campaign_dates_and_results_over_k(bot_process, tg, db_url):
     assert "Ответили: 0 из 0 ожидаемых" in seen  # the responses were put in directly
     assert SENTINEL not in seen and "Слишком мало" not in seen
 
-    # Closed: two answers are too few.
+    # Closed early, with a confirmation: two answers are too few.
     confirm = await coordinator.tap_edit("✖ Закрыть досрочно", card)
-    await coordinator.tap_edit("Да, закрыть", confirm)
+    assert confirm.text.startswith("Закрыть досрочно:")
+    card = await coordinator.tap_edit("Да, закрыть", confirm)
+    assert "— завершена" in card.text
     seen = await results(curator)
     assert "Слишком мало ответов (2 из минимум 3)" in seen
     assert SENTINEL not in seen and "Удовлетворённость: " not in seen
 
-    # Three: the aggregate, the formula beside the satisfaction figure, texts shuffled.
-    await add_response(db_url, tree.school_id, tree.municipality_id, ANSWERS[2])
+    # Reopened, with a confirmation that says what happens to the figures already shown;
+    # three more answer (k = 3): the school's figures are published anew, over five, with
+    # the formula beside the satisfaction figure and the texts shuffled.
+    card = await reopen(coordinator, card)
+    for answers in ANSWERS[2:]:
+        await add_response(db_url, tree.school_id, tree.municipality_id, answers)
+    confirm = await coordinator.tap_edit("✖ Закрыть досрочно", card)
+    await coordinator.tap_edit("Да, закрыть", confirm)
     seen = await results(curator)
     assert "Удовлетворённость: 60,0 % (среднее по вопросам удовлетворённости ÷ 10 × 100)" in seen
     listed = await tg.wait_for(CURATOR, lambda m: SENTINEL in m.text)
