@@ -4,7 +4,7 @@ Renames, changes of kind and time zone of an organisation, and deactivations, ac
 and replacement invitations of a role, each with who did it and the old and new value.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-24
 """
 
