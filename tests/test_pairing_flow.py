@@ -391,3 +391,27 @@ async def test_today_is_the_schools_today(harness, school, clock):
     async with harness.app.database.reading() as s:
         programme = await s.scalar(select(Programme))
     assert programme.starts_on == date(2026, 11, 24)
+
+
+async def test_a_mentee_editing_the_profile_can_still_accept_a_pair(harness, school):
+    """The invitation's ✔ Accept reaches the pairing answer, not /profile's value step that
+    the mentee happens to be in (their callback prefixes once collided)."""
+    curator, mentee = harness.client.user(CURATOR), harness.client.user(MENTEE)
+    await english(curator)
+    await english(mentee)
+    await form_pair(harness, curator, "Кузнецова Анна", "1. Петров Иван")
+    await curator.click(curator.last, text="✔ Form and send")
+    invitation = mentee.last
+    assert "invites you to a mentoring pair" in invitation.text
+
+    await mentee.send("/profile")
+    await mentee.click(mentee.last, text="✎ Edit")
+    await mentee.click(mentee.last, text="Preferred forms of mentoring")
+    assert mentee.last.text.startswith("Which forms of mentoring would suit you?")
+    await mentee.click(invitation, text="✔ Accept")
+
+    assert mentee.last.text == "Thank you! You have accepted."
+    async with harness.app.database.reading() as s:
+        person = await s.scalar(select(Person.id).where(Person.telegram_id == MENTEE))
+        member = await s.scalar(select(ProgrammeMember).where(ProgrammeMember.person_id == person))
+    assert member.response == "accepted"
