@@ -113,6 +113,15 @@ async def _ask_form(message: Message, state: FSMContext, session: AsyncSession) 
     data = await state.get_data()
     municipality_id = await municipality_of(session, data["school_id"])
     forms = await entries(session, municipality_id, EntryKind.form)
+    if not forms:
+        await state.clear()
+        await message.answer(
+            _(
+                "The municipality's catalogue has no forms of mentoring to choose from; "
+                "its coordinator adds them with /catalogue."
+            )
+        )
+        return
     await state.set_state(Pairing.form)
     await message.answer(
         _("The form of mentoring:"), reply_markup=entries_keyboard(forms, "form", skippable=False)
@@ -255,26 +264,49 @@ async def _catalogue_picked(message, state, session, data, action, value) -> Non
         return
     if action == "form":
         await state.update_data(form_id=entry.id, form_code=entry.code)
-        models = await entries(session, municipality_id, EntryKind.role_model, form_code=entry.code)
-        await state.set_state(Pairing.role_model)
-        await message.answer(
-            _("The role model:"), reply_markup=entries_keyboard(models, "model", skippable=True)
-        )
+        await _ask_role_model(message, state, session, municipality_id, entry.code)
     elif action == "model":
         await state.update_data(role_model_id=entry.id if entry else None)
-        kinds = await entries(session, municipality_id, EntryKind.mentoring_kind)
-        await state.set_state(Pairing.kind)
-        await message.answer(
-            _("The kind of mentoring:"),
-            reply_markup=entries_keyboard(kinds, "kind", skippable=True),
-        )
+        await _ask_kind(message, state, session, municipality_id)
     else:
         await state.update_data(kind_id=entry.id if entry else None)
-        await state.set_state(Pairing.starts)
-        await message.answer(
-            _("The start date (DD.MM.YYYY):"),
-            reply_markup=keyboard([(_("Today"), PairStep(action="today"))]),
-        )
+        await _ask_start(message, state)
+
+
+# The role model and the kind may be skipped; when the catalogue offers nothing to choose,
+# the question (its only button would be «Skip») is left out and counted as skipped.
+
+
+async def _ask_role_model(message, state, session, municipality_id, form_code) -> None:
+    models = await entries(session, municipality_id, EntryKind.role_model, form_code=form_code)
+    if not models:
+        await state.update_data(role_model_id=None)
+        await _ask_kind(message, state, session, municipality_id)
+        return
+    await state.set_state(Pairing.role_model)
+    await message.answer(
+        _("The role model:"), reply_markup=entries_keyboard(models, "model", skippable=True)
+    )
+
+
+async def _ask_kind(message, state, session, municipality_id) -> None:
+    kinds = await entries(session, municipality_id, EntryKind.mentoring_kind)
+    if not kinds:
+        await state.update_data(kind_id=None)
+        await _ask_start(message, state)
+        return
+    await state.set_state(Pairing.kind)
+    await message.answer(
+        _("The kind of mentoring:"), reply_markup=entries_keyboard(kinds, "kind", skippable=True)
+    )
+
+
+async def _ask_start(message: Message, state: FSMContext) -> None:
+    await state.set_state(Pairing.starts)
+    await message.answer(
+        _("The start date (DD.MM.YYYY):"),
+        reply_markup=keyboard([(_("Today"), PairStep(action="today"))]),
+    )
 
 
 async def _start_set(message: Message, state: FSMContext, starts_on: date) -> None:

@@ -415,3 +415,75 @@ async def test_a_mentee_editing_the_profile_can_still_accept_a_pair(harness, sch
         person = await s.scalar(select(Person.id).where(Person.telegram_id == MENTEE))
         member = await s.scalar(select(ProgrammeMember).where(ProgrammeMember.person_id == person))
     assert member.response == "accepted"
+
+
+async def test_a_form_without_role_models_does_not_ask_for_one(harness, school):
+    """«Учитель – ученик» has no role models: a question whose only button is «Skip» is left
+    out, and the summary has no role model line."""
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    await curator.click(curator.last, text="1. Петров Иван")
+    await curator.click(curator.last, text="Учитель – ученик")
+    assert curator.last.text == "The kind of mentoring:"
+    assert "Традиционное" in " ".join(curator.last.buttons)
+    await curator.click(curator.last, text="Skip ▶")
+    await curator.click(curator.last, text="Today")
+    await curator.click(curator.last, text="3 months")
+    await curator.send("Подготовка к олимпиаде")
+    assert "Form: Учитель – ученик" in curator.last.text
+    assert "Role model" not in curator.last.text
+    await curator.click(curator.last, text="✔ Form and send")
+    async with harness.app.database.reading() as s:
+        programme = await s.scalar(select(Programme))
+    assert programme.role_model_id is None
+
+
+async def test_a_stale_role_model_button_is_refused_when_the_step_was_left_out(harness, school):
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    await curator.click(curator.last, text="1. Петров Иван")
+    await curator.click(curator.last, text="Учитель – ученик")
+    await curator.press(curator.last, data=PairStep(action="model", value=0).pack())
+    assert (
+        harness.tg.requests_for("answerCallbackQuery")[-1][1]["text"]
+        == "This button is no longer active."
+    )
+    assert curator.last.text == "The kind of mentoring:"
+
+
+async def test_no_kinds_and_no_forms_in_the_catalogue(harness, school):
+    """Every kind hidden: the kind question is left out. Every form hidden: the curator is
+    told why the pair cannot be formed instead of a question with no buttons."""
+    from storage.models import CatalogueEntry
+
+    async with harness.app.database.transaction() as s:
+        await s.execute(
+            update(CatalogueEntry)
+            .where(CatalogueEntry.kind == "mentoring_kind")
+            .values(hidden=True)
+        )
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    await curator.click(curator.last, text="1. Петров Иван")
+    await curator.click(curator.last, text="Учитель – ученик")
+    assert curator.last.text == "The start date (DD.MM.YYYY):"
+
+    async with harness.app.database.transaction() as s:
+        await s.execute(
+            update(CatalogueEntry).where(CatalogueEntry.kind == "form").values(hidden=True)
+        )
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    await curator.click(curator.last, text="1. Петров Иван")
+    assert curator.last.text.startswith("The municipality's catalogue has no forms of mentoring")
+    assert not curator.last.buttons
