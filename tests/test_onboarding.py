@@ -374,3 +374,61 @@ async def test_the_step_counter_counts_the_questions_that_apply_from_the_start(h
         "Шаг 2 из 11–12",
         "Шаг 3 из 11",
     ]
+
+
+async def test_invitation_times_are_in_the_schools_zone_and_name_it(harness, clock):
+    """The school is in Yekaterinburg (UTC+5), the bot's default zone Moscow: a link made at
+    07:00 UTC on 23 Nov is valid for 14 days, until 12:00 there on 7 Dec."""
+    from sqlalchemy import update
+
+    db = harness.app.database
+    tree = await build_tree(db, clock.now())
+    async with db.transaction() as s:
+        await s.execute(
+            update(Organization)
+            .where(Organization.id == tree.school_id)
+            .values(timezone="Asia/Yekaterinburg")
+        )
+    await add_person(db, 20, "Куратор Ольга", Role.curator, tree.school_id, clock.now())
+    await add_person(db, 10, "Соболева Зинаида", Role.coordinator, tree.region_id, clock.now())
+    curator = harness.client.user(20)
+    await english(curator)
+    code = await invite(curator, "Invite a mentor", None)
+    assert "Valid until 7 Dec 2026, 12:00 (Yekaterinburg, UTC+5);" in curator.last.text
+
+    clock.advance(timedelta(hours=2))
+    mentor = harness.client.user(30)
+    await mentor.send(f"/start {code}")
+    await mentor.click(mentor.last, text="✔ Согласен(-на)")
+    await mentor.send("Петров Иван Сергеевич")
+    await mentor.click(mentor.last, text="педагог")
+    for answer in ("МБОУ лицей № 9", "учитель", "математика", "25", "подготовка к ЕГЭ"):
+        await mentor.send(answer)
+    for _skip in range(3):
+        await mentor.click(mentor.last, text="Пропустить ▶")
+    await mentor.send("8")
+    await mentor.send("3")
+    await mentor.click(mentor.last, text="✔ Всё верно")
+
+    await curator.send("/invite")
+    await curator.click(curator.last, text="📋 My invitations")
+    assert "used 1 of 1, valid until 7 Dec 2026, 12:00 (Yekaterinburg, UTC+5)" in (
+        curator.last.text
+    )
+    await curator.click(curator.last, text="1: who used it")
+    assert curator.last.text.endswith(
+        "• Петров Иван Сергеевич — 23 Nov 2026, 14:00 (Yekaterinburg, UTC+5)"
+    )
+
+    # A coordinator in Moscow's zone invites the curator of that school: the school's time.
+    coordinator = harness.client.user(10)
+    await coordinator.send("/invite")
+    await coordinator.click(coordinator.last, text="Пригласить: куратор")
+    await coordinator.click(coordinator.last, text="МБОУ лицей № 9")
+    await coordinator.click(coordinator.last, text="1")
+    assert "Действует до 7 дек. 2026, 14:00 (Екатеринбург, UTC+5)" in coordinator.last.text
+    await coordinator.send("/invite")
+    await coordinator.click(coordinator.last, text="Пригласить: куратор")
+    await coordinator.click(coordinator.last, text="МБОУ СОШ № 2")
+    await coordinator.click(coordinator.last, text="1")
+    assert "Действует до 7 дек. 2026, 12:00 (Москва, UTC+3)" in coordinator.last.text
