@@ -18,8 +18,8 @@ from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.actor import Actor
-from storage.models.enums import OrgLevel, Role
+from bot.actor import Actor, Grant
+from storage.models.enums import MembershipStatus, OrgLevel, Role
 from storage.models.orgs import Organization
 from storage.orgs import descendants, managed_org_ids
 
@@ -109,6 +109,19 @@ def allowed(actor: Actor | None, command: str) -> bool:
     if actor is None:
         return False
     return (spec.admin and actor.is_admin) or bool(spec.roles and actor.has_role(*spec.roles))
+
+
+def awaiting_guardian(actor: Actor | None, command: str | None = None) -> list[Grant]:
+    """The actor's roles held back until the guardian's written consent is recorded; with a
+    command, only those roles that would open it."""
+    if actor is None:
+        return []
+    roles = BY_NAME[command].roles if command is not None else None
+    return [
+        g
+        for g in actor.grants
+        if g.status == MembershipStatus.awaiting_guardian and (roles is None or g.role in roles)
+    ]
 
 
 def commands_for(actor: Actor | None) -> list[CommandSpec]:

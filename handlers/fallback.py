@@ -5,17 +5,24 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import BY_NAME
+from bot.access import BY_NAME, awaiting_guardian
+from bot.actor import Actor
+from handlers.guardian_wait import waiting_text
 
 
-async def unknown_command(message: Message) -> None:
+async def unknown_command(
+    message: Message, session: AsyncSession, actor: Actor | None = None
+) -> None:
     name = (message.text or "/").split()[0][1:].split("@")[0].lower()
     spec = BY_NAME.get(name)
     if spec is None:
         await message.answer(_("I do not know this command. Send /help to see the list."))
     elif spec.registered and spec.roles is None and not spec.admin:
         await message.answer(_("This command works after registration through an invitation link."))
+    elif waiting := awaiting_guardian(actor, name):
+        await message.answer(await waiting_text(session, waiting))
     else:
         await message.answer(
             _("This command is not available for your role. Send /help to see yours.")

@@ -16,13 +16,14 @@ from bot.access import Allowed, can_invite, invitable_roles, invite_targets
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import Settings
-from handlers.formatting import local_datetime
+from handlers.formatting import zoned_datetime
 from handlers.labels import role_title
 from handlers.paging import paged
 from handlers.screens import replace_screen
 from storage.invitations import create_invitation, invitation_users, revoke_invitation
 from storage.models.enums import Role
 from storage.models.orgs import Invitation, Organization
+from storage.orgs import effective_timezone
 
 USE_LIMITS = (1, 5, 30, 100)
 LIST_LIMIT = 10
@@ -153,7 +154,7 @@ async def uses_chosen(
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.edit_text(
-        await invitation_text(bot, settings, invitation, org),
+        await invitation_text(bot, session, settings, invitation, org),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
                 _button(_("Withdraw"), InviteAction(action="revoke", invitation_id=invitation.id))
@@ -163,9 +164,15 @@ async def uses_chosen(
 
 
 async def invitation_text(
-    bot: Bot, settings: Settings, invitation: Invitation, org: Organization
+    bot: Bot,
+    session: AsyncSession,
+    settings: Settings,
+    invitation: Invitation,
+    org: Organization,
 ) -> str:
-    """The link and its terms, as the inviter forwards it (also /people's replacements)."""
+    """The link and its terms, as the inviter forwards it (also /people's replacements);
+    the expiry in the organisation's own zone, named."""
+    zone = await effective_timezone(session, org.id, settings.default_timezone)
     me = await bot.me()
     link = f"https://t.me/{me.username}?start={invitation.code}"
     return _(
@@ -176,7 +183,7 @@ async def invitation_text(
         role=role_title(invitation.role),
         org=escape(org.name),
         link=link,
-        expires=local_datetime(invitation.expires_at, settings.default_timezone),
+        expires=zoned_datetime(invitation.expires_at, zone),
         uses=invitation.max_uses,
     )
 
@@ -199,9 +206,10 @@ async def invitations_listed(
         elif invitation.expires_at <= now:
             state = _("expired")
         else:
-            state = _("valid until {date}").format(
-                date=local_datetime(invitation.expires_at, settings.default_timezone)
+            zone = await effective_timezone(
+                session, invitation.organization_id, settings.default_timezone
             )
+            state = _("valid until {date}").format(date=zoned_datetime(invitation.expires_at, zone))
         lines.append(
             _("{n}. {role}, «{org}»: used {uses} of {max}, {state}").format(
                 n=number,
@@ -274,9 +282,9 @@ async def invitation_users_shown(
         return
     users = await invitation_users(session, invitation.id)
     erased = _("(name erased)")
-    zone = settings.default_timezone
+    zone = await effective_timezone(session, invitation.organization_id, settings.default_timezone)
     lines = [
-        f"• {escape(name or erased)} — {local_datetime(used_at, zone)}" for name, used_at in users
+        f"• {escape(name or erased)} — {zoned_datetime(used_at, zone)}" for name, used_at in users
     ]
     await query.answer()
     assert isinstance(query.message, Message)

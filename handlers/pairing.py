@@ -26,14 +26,23 @@ from bot.config import Settings
 from handlers import pairing_answer
 from handlers.forms.fields import FieldError
 from handlers.forms.fields import text as text_parser
+from handlers.pairing_people import (
+    ask_mentees,
+    candidates,
+    mentees_markup,
+    search_cleared,
+    search_typed,
+    shown,
+)
 from handlers.pairing_submit import show_summary, submit
 from handlers.pairing_suggest import show_mentor_choice
 from handlers.pairing_view import PairStep, entries_keyboard, keyboard, people_keyboard
 from handlers.programme_common import school_today
+from handlers.screens import replace_markup
 from storage.catalogue import EntryKind, entries
 from storage.models.enums import Role
 from storage.models.orgs import Organization
-from storage.pairing import municipality_of, school_people
+from storage.pairing import municipality_of
 
 GOALS = text_parser(3, 2000)
 MONTHS = (3, 6, 9, 12)
@@ -94,25 +103,19 @@ async def _ask_shape(message: Message, state: FSMContext, school_id: int) -> Non
     )
 
 
-async def _ask_mentees(message: Message, state: FSMContext, session: AsyncSession) -> None:
-    data = await state.get_data()
-    mentees = await school_people(session, {data["school_id"]}, Role.mentee)
-    await state.set_state(Pairing.mentees)
-    if not mentees:
-        await state.clear()
-        await message.answer(_("The school has no mentees yet. Invite them with /invite."))
-        return
-    prompt = _("Choose the mentees:") if data["group"] else _("Choose the mentee:")
-    await message.answer(
-        prompt,
-        reply_markup=people_keyboard(mentees, "mentee", data["mentees"], multiple=data["group"]),
-    )
-
-
 async def _ask_form(message: Message, state: FSMContext, session: AsyncSession) -> None:
     data = await state.get_data()
     municipality_id = await municipality_of(session, data["school_id"])
     forms = await entries(session, municipality_id, EntryKind.form)
+    if not forms:
+        await state.clear()
+        await message.answer(
+            _(
+                "The municipality's catalogue has no forms of mentoring to choose from; "
+                "its coordinator adds them with /catalogue."
+            )
+        )
+        return
     await state.set_state(Pairing.form)
     await message.answer(
         _("The form of mentoring:"), reply_markup=entries_keyboard(forms, "form", skippable=False)
@@ -139,6 +142,7 @@ async def step_pressed(
         "mentor": Pairing.mentors,
         "mentor_done": Pairing.mentors,
         "mentee_page": Pairing.mentees,
+        "mentee_all": Pairing.mentees,
         "mentor_page": Pairing.mentors,
         "all_mentors": Pairing.mentors,
         "form": Pairing.form,
@@ -162,7 +166,10 @@ async def step_pressed(
         await _ask_shape(message, state, value)
     elif action == "shape":
         await state.update_data(group=bool(value))
-        await _ask_mentees(message, state, session)
+        await state.set_state(Pairing.mentees)
+        await ask_mentees(message, state, session)
+    elif action == "mentee_all":
+        await search_cleared(message, state, session)
     elif action in ("mentee_page", "mentor_page"):
         await _page_turned(message, state, session, data, action.removesuffix("_page"), value)
     elif action in ("mentee", "mentor"):
@@ -198,38 +205,34 @@ async def step_pressed(
         )
 
 
-def _schools(data: dict, role: Role) -> set[int]:
-    """Mentees come from the curator's school; mentors also from the municipality's other
-    schools when its coordinator allows it (set by the mentor step)."""
-    if role == Role.mentee:
-        return {data["school_id"]}
-    return set(data.get("mentor_schools") or [data["school_id"]])
-
-
 async def _page_turned(message, state, session, data, action, page) -> None:
     role = Role.mentee if action == "mentee" else Role.mentor
     key = "mentees" if role == Role.mentee else "mentors"
-    people = await school_people(session, _schools(data, role), role)
+    people = shown(await candidates(session, data, role), data, role)
+    data[f"{key}_page"] = page
     await state.update_data(**{f"{key}_page": page})
-    await message.edit_reply_markup(
-        reply_markup=people_keyboard(people, action, data[key], multiple=data["group"], page=page)
-    )
+    await replace_markup(message, _people_markup(people, data, role))
+
+
+def _people_markup(people, data, role):
+    if role == Role.mentee:
+        return mentees_markup(people, data)
+    page = data.get("mentors_page", 0)
+    return people_keyboard(people, "mentor", data["mentors"], multiple=data["group"], page=page)
 
 
 async def _person_picked(message, state, session, data, action, value, actor, clock) -> None:
     role = Role.mentee if action == "mentee" else Role.mentor
     key = "mentees" if role == Role.mentee else "mentors"
-    people = await school_people(session, _schools(data, role), role)
-    if value not in {p.person_id for p in people}:
+    everyone = await candidates(session, data, role)
+    if value not in {p.person_id for p in everyone}:
         await message.answer(_("This person is not in your school."))
         return
     if data["group"]:
         chosen = [v for v in data[key] if v != value] if value in data[key] else [*data[key], value]
+        data[key] = chosen
         await state.update_data(**{key: chosen})
-        page = data.get(f"{key}_page", 0)
-        await message.edit_reply_markup(
-            reply_markup=people_keyboard(people, action, chosen, multiple=True, page=page)
-        )
+        await replace_markup(message, _people_markup(shown(everyone, data, role), data, role))
         return
     await state.update_data(**{key: [value]})
     if role == Role.mentee:
@@ -255,26 +258,49 @@ async def _catalogue_picked(message, state, session, data, action, value) -> Non
         return
     if action == "form":
         await state.update_data(form_id=entry.id, form_code=entry.code)
-        models = await entries(session, municipality_id, EntryKind.role_model, form_code=entry.code)
-        await state.set_state(Pairing.role_model)
-        await message.answer(
-            _("The role model:"), reply_markup=entries_keyboard(models, "model", skippable=True)
-        )
+        await _ask_role_model(message, state, session, municipality_id, entry.code)
     elif action == "model":
         await state.update_data(role_model_id=entry.id if entry else None)
-        kinds = await entries(session, municipality_id, EntryKind.mentoring_kind)
-        await state.set_state(Pairing.kind)
-        await message.answer(
-            _("The kind of mentoring:"),
-            reply_markup=entries_keyboard(kinds, "kind", skippable=True),
-        )
+        await _ask_kind(message, state, session, municipality_id)
     else:
         await state.update_data(kind_id=entry.id if entry else None)
-        await state.set_state(Pairing.starts)
-        await message.answer(
-            _("The start date (DD.MM.YYYY):"),
-            reply_markup=keyboard([(_("Today"), PairStep(action="today"))]),
-        )
+        await _ask_start(message, state)
+
+
+# The role model and the kind may be skipped; when the catalogue offers nothing to choose,
+# the question (its only button would be «Skip») is left out and counted as skipped.
+
+
+async def _ask_role_model(message, state, session, municipality_id, form_code) -> None:
+    models = await entries(session, municipality_id, EntryKind.role_model, form_code=form_code)
+    if not models:
+        await state.update_data(role_model_id=None)
+        await _ask_kind(message, state, session, municipality_id)
+        return
+    await state.set_state(Pairing.role_model)
+    await message.answer(
+        _("The role model:"), reply_markup=entries_keyboard(models, "model", skippable=True)
+    )
+
+
+async def _ask_kind(message, state, session, municipality_id) -> None:
+    kinds = await entries(session, municipality_id, EntryKind.mentoring_kind)
+    if not kinds:
+        await state.update_data(kind_id=None)
+        await _ask_start(message, state)
+        return
+    await state.set_state(Pairing.kind)
+    await message.answer(
+        _("The kind of mentoring:"), reply_markup=entries_keyboard(kinds, "kind", skippable=True)
+    )
+
+
+async def _ask_start(message: Message, state: FSMContext) -> None:
+    await state.set_state(Pairing.starts)
+    await message.answer(
+        _("The start date (DD.MM.YYYY):"),
+        reply_markup=keyboard([(_("Today"), PairStep(action="today"))]),
+    )
 
 
 async def _start_set(message: Message, state: FSMContext, starts_on: date) -> None:
@@ -350,6 +376,7 @@ def build_router() -> Router:
         date_typed, StateFilter(Pairing.starts, Pairing.ends), not_command, allowed
     )
     router.message.register(goals_typed, Pairing.goals, not_command, allowed)
+    router.message.register(search_typed, Pairing.mentees, not_command, allowed)
     states = (
         Pairing.school,
         Pairing.shape,

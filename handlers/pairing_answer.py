@@ -31,6 +31,8 @@ from storage.questionnaires.model import Occasion
 REASON = text(3, 500)
 
 
+# The prefix predates the others of /pair: invitations wait in chats for days with this data,
+# so it stays, and the buttons that once shared it moved instead.
 class PairAnswer(CallbackData, prefix="pr_a"):
     programme_id: int
     accept: bool

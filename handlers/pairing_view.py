@@ -9,12 +9,12 @@ from html import escape
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.cancel import cancel_button
+from handlers.paging import paged
 from storage.catalogue import Entry
 from storage.pairing import Candidate
-
-PEOPLE_PAGE = 20  # a keyboard stays usable on a phone; more are reached with ◀ ▶
 
 
 class PairStep(CallbackData, prefix="pr_s"):
@@ -36,6 +36,14 @@ def keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def person_label(person: Candidate) -> str:
+    """The name; a mentee already in pairs or groups says how many mentors they have."""
+    if not person.mentors:
+        return person.name
+    count = ngettext("{n} mentor", "{n} mentors", person.mentors).format(n=person.mentors)
+    return f"{person.name} · {count}"
+
+
 def people_keyboard(
     people: list[Candidate],
     action: str,
@@ -43,25 +51,24 @@ def people_keyboard(
     *,
     multiple: bool = False,
     page: int = 0,
+    searching: bool = False,
 ) -> InlineKeyboardMarkup:
+    """A page of people (PAGE_SIZE, ◀ «page of total» ▶ below); with a search on, a button
+    that shows everyone again."""
     chosen = set(selected)
-    pages = max(1, -(-len(people) // PEOPLE_PAGE))
-    page = min(max(page, 0), pages - 1)
     buttons = []
-    for person in people[page * PEOPLE_PAGE : (page + 1) * PEOPLE_PAGE]:
+    for person in people:
         mark = ("✅ " if person.person_id in chosen else "▫️ ") if multiple else ""
-        buttons.append((f"{mark}{person.name}", PairStep(action=action, value=person.person_id)))
-    turns = []
-    if page > 0:
-        turns.append(("◀", PairStep(action=f"{action}_page", value=page - 1)))
-    if page < pages - 1:
-        turns.append((f"▶ {page + 2}/{pages}", PairStep(action=f"{action}_page", value=page + 1)))
+        data = PairStep(action=action, value=person.person_id).pack()
+        buttons.append(InlineKeyboardButton(text=mark + person_label(person), callback_data=data))
+    rows = paged(buttons, page, lambda p: PairStep(action=f"{action}_page", value=p))
+    extra = []
+    if searching:
+        extra.append((_("✖ Show everyone"), PairStep(action=f"{action}_all")))
     if multiple:
-        buttons.append((_("Done ✔"), PairStep(action=f"{action}_done")))
-    markup = keyboard(buttons)
-    if turns:
-        row = [InlineKeyboardButton(text=t, callback_data=d.pack()) for t, d in turns]
-        markup.inline_keyboard.insert(len(markup.inline_keyboard) - 1, row)
+        extra.append((_("Done ✔"), PairStep(action=f"{action}_done")))
+    markup = keyboard(extra)
+    markup.inline_keyboard[:0] = rows
     return markup
 
 

@@ -166,7 +166,7 @@ async def invite_pressed(
     invitation = await replacement_invitation(
         session, membership, actor.person_id, actor.telegram_id, clock.now()
     )
-    text = await invitation_text(bot, settings, invitation, member.org)
+    text = await invitation_text(bot, session, settings, invitation, member.org)
     text += "\n\n" + _(
         "It replaces {name}, who stays {status} until you change that on their card."
     ).format(

@@ -68,7 +68,7 @@ class PrOpen(CallbackData, prefix="pr_o"):
     org: int = 0
 
 
-class PrAct(CallbackData, prefix="pr_a"):
+class PrAct(CallbackData, prefix="pr_c"):  # "pr_a" is the pair invitation's
     practice_id: int
     action: str  # files, approve, return, promote, resubmit
 

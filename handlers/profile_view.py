@@ -15,16 +15,18 @@ from handlers.forms.fields import Field
 from handlers.profile_fields import profile_text
 
 
+# Prefixes: "pf_…" for the editing steps; the Edit button keeps "pr", as it stays under every
+# /profile message already sent. Unique across the project (tests/test_callback_data.py).
 class ProfileAct(CallbackData, prefix="pr"):
     action: str  # edit: list the fields; back: the Edit button again
 
 
-class FieldPicked(CallbackData, prefix="pr_f"):
+class FieldPicked(CallbackData, prefix="pf_f"):
     kind: str  # person, mentor or mentee
     key: str
 
 
-class FieldAnswer(CallbackData, prefix="pr_a"):
+class FieldAnswer(CallbackData, prefix="pf_a"):
     action: str  # pick, toggle, done, clear
     value: str = ""
 

@@ -8,9 +8,11 @@ from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import commands_for
+from bot.access import awaiting_guardian, commands_for
 from bot.actor import Actor
+from handlers.guardian_wait import waiting_text
 
 
 async def start_requested(message: Message, actor: Actor | None = None) -> None:
@@ -28,8 +30,13 @@ async def start_requested(message: Message, actor: Actor | None = None) -> None:
     await message.answer(text)
 
 
-async def help_requested(message: Message, actor: Actor | None = None) -> None:
-    await message.answer(help_text(actor))
+async def help_requested(
+    message: Message, session: AsyncSession, actor: Actor | None = None
+) -> None:
+    text = help_text(actor)
+    if waiting := awaiting_guardian(actor):
+        text += "\n\n" + await waiting_text(session, waiting)
+    await message.answer(text)
 
 
 def help_text(actor: Actor | None) -> str:

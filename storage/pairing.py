@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Membership, Organization
+from storage.models.programmes import Programme, ProgrammeMember
+from storage.programmes import OPEN
 
 # A minor awaiting the guardian's consent joins no pair yet: a pair would show their name
 # to its other members, and until the consent only the curator may see it.
@@ -20,6 +23,7 @@ PAIRABLE = (MembershipStatus.active,)
 class Candidate:
     person_id: int
     name: str
+    mentors: int = 0  # a mentee's mentors in open pairs and groups (mentee lists only)
 
 
 async def school_people(session: AsyncSession, school_ids: set[int], role: Role) -> list[Candidate]:
@@ -40,6 +44,29 @@ async def school_people(session: AsyncSession, school_ids: set[int], role: Role)
         if person_id not in seen:
             seen[person_id] = Candidate(person_id, name)
     return list(seen.values())
+
+
+async def school_mentees(session: AsyncSession, school_id: int) -> list[Candidate]:
+    """The school's mentees, free ones first: then by how many mentors they already have
+    in proposed or active programmes, each group by name."""
+    people = await school_people(session, {school_id}, Role.mentee)
+    mentee, mentor = aliased(ProgrammeMember), aliased(ProgrammeMember)
+    rows = await session.execute(
+        select(mentee.person_id, func.count(func.distinct(mentor.person_id)))
+        .join(Programme, Programme.id == mentee.programme_id)
+        .join(mentor, mentor.programme_id == mentee.programme_id)
+        .join(
+            Membership,
+            (Membership.person_id == mentee.person_id)
+            & (Membership.organization_id == school_id)
+            & (Membership.role == Role.mentee),
+        )
+        .where(mentee.role == "mentee", mentor.role == "mentor", Programme.status.in_(OPEN))
+        .group_by(mentee.person_id)
+    )
+    counts = dict(rows.all())
+    found = [Candidate(p.person_id, p.name, counts.get(p.person_id, 0)) for p in people]
+    return sorted(found, key=lambda c: c.mentors)  # stable: names stay in order
 
 
 async def names(session: AsyncSession, person_ids: list[int]) -> dict[int, str]:

@@ -323,3 +323,113 @@ async def test_changing_the_category_from_the_summary_asks_the_dependent_fields_
         membership = await s.scalar(select(Membership).where(Membership.person_id == person.id))
     assert (profile.category, profile.birth_year, profile.grade) == ("teacher", 1990, None)
     assert membership.status == MembershipStatus.active
+
+
+def steps(user) -> list[str]:
+    return [m.text.split("\n", 1)[0] for m in user.replies if m.text.startswith(("Step", "Шаг"))]
+
+
+async def test_the_step_counter_counts_the_questions_that_apply_from_the_start(harness, clock):
+    """A mentee's form has 8 questions in every category: «Step 1 of 8» from the first, not
+    «Step 1 of 5» that jumps to «Step 3 of 8». A mentor's has 11 or 12: the range is shown
+    until the category decides it."""
+    tree = await build_tree(harness.app.database, clock.now())
+    await add_person(
+        harness.app.database, 20, "Куратор Ольга", Role.curator, tree.school_id, clock.now()
+    )
+    curator = harness.client.user(20)
+    await english(curator)
+    student = harness.client.user(40)
+    await english(student)
+    await student.send(f"/start {await invite(curator, 'Invite a mentee', None)}")
+    await student.click(student.last, text="✔ I agree")
+    await student.send("Смирнов Артём")
+    await student.click(student.last, text="a student")
+    for answer in ("7", str(clock.now().year - 13), "хочу подтянуть математику"):
+        await student.send(answer)
+    await student.click(student.last, text="Done ✔")
+    await student.click(student.last, text="Skip ▶")
+    await student.click(student.last, text="Done ✔")
+    assert student.last.text.startswith("Please check:")
+    assert steps(student) == [f"Step {n} of 8" for n in range(1, 9)]
+
+    mentor = harness.client.user(30)
+    await mentor.send(f"/start {await invite(curator, 'Invite a mentor', None)}")
+    await mentor.click(mentor.last, text="✔ Согласен(-на)")
+    await mentor.send("Петров Иван Сергеевич")
+    await mentor.click(mentor.last, text="педагог")
+    for answer in ("МБОУ лицей № 9", "учитель математики"):
+        await mentor.send(answer)
+    await mentor.click(mentor.last, text="◀ Назад")
+    await mentor.click(mentor.last, text="◀ Назад")
+    await mentor.click(mentor.last, text="◀ Назад")
+    await mentor.click(mentor.last, text="ученик (15–18 лет)")
+    assert steps(mentor) == [
+        "Шаг 1 из 11–12",
+        "Шаг 2 из 11–12",
+        "Шаг 3 из 12",
+        "Шаг 4 из 12",
+        "Шаг 5 из 12",
+        "Шаг 4 из 12",
+        "Шаг 3 из 12",
+        "Шаг 2 из 11–12",
+        "Шаг 3 из 11",
+    ]
+
+
+async def test_invitation_times_are_in_the_schools_zone_and_name_it(harness, clock):
+    """The school is in Yekaterinburg (UTC+5), the bot's default zone Moscow: a link made at
+    07:00 UTC on 23 Nov is valid for 14 days, until 12:00 there on 7 Dec."""
+    from sqlalchemy import update
+
+    db = harness.app.database
+    tree = await build_tree(db, clock.now())
+    async with db.transaction() as s:
+        await s.execute(
+            update(Organization)
+            .where(Organization.id == tree.school_id)
+            .values(timezone="Asia/Yekaterinburg")
+        )
+    await add_person(db, 20, "Куратор Ольга", Role.curator, tree.school_id, clock.now())
+    await add_person(db, 10, "Соболева Зинаида", Role.coordinator, tree.region_id, clock.now())
+    curator = harness.client.user(20)
+    await english(curator)
+    code = await invite(curator, "Invite a mentor", None)
+    assert "Valid until 7 Dec 2026, 12:00 (Yekaterinburg, UTC+5);" in curator.last.text
+
+    clock.advance(timedelta(hours=2))
+    mentor = harness.client.user(30)
+    await mentor.send(f"/start {code}")
+    await mentor.click(mentor.last, text="✔ Согласен(-на)")
+    await mentor.send("Петров Иван Сергеевич")
+    await mentor.click(mentor.last, text="педагог")
+    for answer in ("МБОУ лицей № 9", "учитель", "математика", "25", "подготовка к ЕГЭ"):
+        await mentor.send(answer)
+    for _skip in range(3):
+        await mentor.click(mentor.last, text="Пропустить ▶")
+    await mentor.send("8")
+    await mentor.send("3")
+    await mentor.click(mentor.last, text="✔ Всё верно")
+
+    await curator.send("/invite")
+    await curator.click(curator.last, text="📋 My invitations")
+    assert "used 1 of 1, valid until 7 Dec 2026, 12:00 (Yekaterinburg, UTC+5)" in (
+        curator.last.text
+    )
+    await curator.click(curator.last, text="1: who used it")
+    assert curator.last.text.endswith(
+        "• Петров Иван Сергеевич — 23 Nov 2026, 14:00 (Yekaterinburg, UTC+5)"
+    )
+
+    # A coordinator in Moscow's zone invites the curator of that school: the school's time.
+    coordinator = harness.client.user(10)
+    await coordinator.send("/invite")
+    await coordinator.click(coordinator.last, text="Пригласить: куратор")
+    await coordinator.click(coordinator.last, text="МБОУ лицей № 9")
+    await coordinator.click(coordinator.last, text="1")
+    assert "Действует до 7 дек. 2026, 14:00 (Екатеринбург, UTC+5)" in coordinator.last.text
+    await coordinator.send("/invite")
+    await coordinator.click(coordinator.last, text="Пригласить: куратор")
+    await coordinator.click(coordinator.last, text="МБОУ СОШ № 2")
+    await coordinator.click(coordinator.last, text="1")
+    assert "Действует до 7 дек. 2026, 12:00 (Москва, UTC+3)" in coordinator.last.text

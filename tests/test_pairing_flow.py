@@ -323,8 +323,8 @@ async def test_long_lists_of_people_are_paged(harness, school, clock):
     await curator.click(curator.last, text="Group")
     chooser = curator.last
     names = [b for b in chooser.buttons if b.startswith("▫️")]
-    assert len(names) == 20 and "▶ 2/2" in chooser.buttons
-    await curator.click(chooser, text="▶ 2/2")
+    assert len(names) == 20 and "1 of 2" in chooser.buttons
+    await curator.click(chooser, text="▶")
     chooser = harness.tg.message(CURATOR, chooser.message_id)
     assert "◀" in chooser.buttons and "▫️ Ученица 24" in chooser.buttons
     await curator.click(chooser, text="▫️ Ученица 24")
@@ -391,3 +391,231 @@ async def test_today_is_the_schools_today(harness, school, clock):
     async with harness.app.database.reading() as s:
         programme = await s.scalar(select(Programme))
     assert programme.starts_on == date(2026, 11, 24)
+
+
+async def test_a_mentee_editing_the_profile_can_still_accept_a_pair(harness, school):
+    """The invitation's ✔ Accept reaches the pairing answer, not /profile's value step that
+    the mentee happens to be in (their callback prefixes once collided)."""
+    curator, mentee = harness.client.user(CURATOR), harness.client.user(MENTEE)
+    await english(curator)
+    await english(mentee)
+    await form_pair(harness, curator, "Кузнецова Анна", "1. Петров Иван")
+    await curator.click(curator.last, text="✔ Form and send")
+    invitation = mentee.last
+    assert "invites you to a mentoring pair" in invitation.text
+
+    await mentee.send("/profile")
+    await mentee.click(mentee.last, text="✎ Edit")
+    await mentee.click(mentee.last, text="Preferred forms of mentoring")
+    assert mentee.last.text.startswith("Which forms of mentoring would suit you?")
+    await mentee.click(invitation, text="✔ Accept")
+
+    assert mentee.last.text == "Thank you! You have accepted."
+    async with harness.app.database.reading() as s:
+        person = await s.scalar(select(Person.id).where(Person.telegram_id == MENTEE))
+        member = await s.scalar(select(ProgrammeMember).where(ProgrammeMember.person_id == person))
+    assert member.response == "accepted"
+
+
+async def test_a_form_without_role_models_does_not_ask_for_one(harness, school):
+    """«Учитель – ученик» has no role models: a question whose only button is «Skip» is left
+    out, and the summary has no role model line."""
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    await curator.click(curator.last, text="1. Петров Иван")
+    await curator.click(curator.last, text="Учитель – ученик")
+    assert curator.last.text == "The kind of mentoring:"
+    assert "Традиционное" in " ".join(curator.last.buttons)
+    await curator.click(curator.last, text="Skip ▶")
+    await curator.click(curator.last, text="Today")
+    await curator.click(curator.last, text="3 months")
+    await curator.send("Подготовка к олимпиаде")
+    assert "Form: Учитель – ученик" in curator.last.text
+    assert "Role model" not in curator.last.text
+    await curator.click(curator.last, text="✔ Form and send")
+    async with harness.app.database.reading() as s:
+        programme = await s.scalar(select(Programme))
+    assert programme.role_model_id is None
+
+
+async def test_a_stale_role_model_button_is_refused_when_the_step_was_left_out(harness, school):
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    await curator.click(curator.last, text="1. Петров Иван")
+    await curator.click(curator.last, text="Учитель – ученик")
+    await curator.press(curator.last, data=PairStep(action="model", value=0).pack())
+    assert (
+        harness.tg.requests_for("answerCallbackQuery")[-1][1]["text"]
+        == "This button is no longer active."
+    )
+    assert curator.last.text == "The kind of mentoring:"
+
+
+async def test_no_kinds_and_no_forms_in_the_catalogue(harness, school):
+    """Every kind hidden: the kind question is left out. Every form hidden: the curator is
+    told why the pair cannot be formed instead of a question with no buttons."""
+    from storage.models import CatalogueEntry
+
+    async with harness.app.database.transaction() as s:
+        await s.execute(
+            update(CatalogueEntry)
+            .where(CatalogueEntry.kind == "mentoring_kind")
+            .values(hidden=True)
+        )
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    await curator.click(curator.last, text="1. Петров Иван")
+    await curator.click(curator.last, text="Учитель – ученик")
+    assert curator.last.text == "The start date (DD.MM.YYYY):"
+
+    async with harness.app.database.transaction() as s:
+        await s.execute(
+            update(CatalogueEntry).where(CatalogueEntry.kind == "form").values(hidden=True)
+        )
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.click(curator.last, text="Кузнецова Анна")
+    await curator.click(curator.last, text="1. Петров Иван")
+    assert curator.last.text.startswith("The municipality's catalogue has no forms of mentoring")
+    assert not curator.last.buttons
+
+
+async def _programme(db, school, clock, mentors: list[int], mentees: list[int], form: int = 0):
+    """A proposed programme between people given by Telegram id; returns its id."""
+    from storage.catalogue import EntryKind, entries
+    from storage.programmes import Proposal, form_programme
+
+    async with db.transaction() as s:
+        forms = await entries(s, school.municipality_id, EntryKind.form)
+        people = dict((await s.execute(select(Person.telegram_id, Person.id))).all())
+        proposal = Proposal(
+            school_id=school.school_id,
+            mentor_ids=[people[m] for m in mentors],
+            mentee_ids=[people[m] for m in mentees],
+            form_id=forms[form].id,
+            starts_on=date(2026, 12, 1),
+            planned_end_on=date(2027, 5, 1),
+            goals="Цели",
+            is_group=len(mentors) + len(mentees) > 2,
+        )
+        programme = await form_programme(
+            s, proposal, people[CURATOR], clock.now(), confirmed=frozenset(Problem)
+        )
+        return programme.id
+
+
+async def test_free_mentees_come_first_and_the_others_say_how_many_mentors(harness, school, clock):
+    from storage.programmes import respond
+
+    db = harness.app.database
+    await _programme(db, school, clock, [MENTOR], [MENTEE])
+    await _programme(db, school, clock, [MENTOR2], [MENTEE], form=2)
+    # A declined programme holds nobody: Орлова Вера stays free.
+    declined = await _programme(db, school, clock, [MENTOR], [MENTEE2], form=2)
+    async with db.transaction() as s:
+        vera = await s.scalar(select(Person.id).where(Person.telegram_id == MENTEE2))
+        await respond(s, declined, vera, False, clock.now(), "нет времени")
+    await add_person(db, 60, "Александрова Яна", Role.mentee, school.school_id, clock.now())
+
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Group")
+    assert curator.last.text.startswith("Choose the mentees:\nFree ones first;")
+    assert curator.last.buttons[:3] == [
+        "▫️ Александрова Яна",
+        "▫️ Орлова Вера",
+        "▫️ Кузнецова Анна · 2 mentors",
+    ]
+    assert "Смирнов Артём" not in " ".join(curator.last.buttons), "awaiting the guardian"
+
+    await curator.send("/language")
+    await curator.click(curator.last, text="Русский")
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Пара")
+    assert "Кузнецова Анна · 2 наставника" in curator.last.buttons
+    await curator.click(curator.last, text="Кузнецова Анна · 2 наставника")
+    assert curator.last.text.startswith("Предлагаемые наставники")
+
+
+async def test_a_search_by_name_filters_the_list_and_pages_within_it(harness, school, clock):
+    db = harness.app.database
+    for n in range(25):
+        await add_person(
+            db, 1000 + n, f"Иванова {n:02d}", Role.mentee, school.school_id, clock.now()
+        )
+        await add_person(
+            db, 1100 + n, f"Петрова {n:02d}", Role.mentee, school.school_id, clock.now()
+        )
+    await add_person(db, 1200, "Семёнова Алёна", Role.mentee, school.school_id, clock.now())
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Group")
+    everyone = curator.last
+    assert "1 of 3" in everyone.buttons
+
+    await curator.send("  ИВАНОВА ")
+    found = curator.last
+    assert found.text == (
+        "Choose the mentees:\n"
+        "Found for «ИВАНОВА»: 25. Type another part of the name to search again."
+    )
+    assert harness.tg.message(CURATOR, everyone.message_id).buttons == [], "one list answers"
+    names = [b for b in found.buttons if b.startswith("▫️")]
+    assert names == [f"▫️ Иванова {n:02d}" for n in range(20)] and "1 of 2" in found.buttons
+    await curator.click(found, text="▶")
+    found = harness.tg.message(CURATOR, found.message_id)
+    names = [b for b in found.buttons if b.startswith("▫️")]
+    assert names == [f"▫️ Иванова {n:02d}" for n in range(20, 25)] and "2 of 2" in found.buttons
+    await curator.click(found, text="▫️ Иванова 24")
+    found = harness.tg.message(CURATOR, found.message_id)
+    assert "✅ Иванова 24" in found.buttons and "2 of 2" in found.buttons
+    await curator.click(found, text="2 of 2")  # the same page again: nothing to redraw
+    assert harness.tg.message(CURATOR, found.message_id).buttons == found.buttons
+
+    await curator.send("алена семенова")
+    assert curator.last.text.startswith("Choose the mentees:\nFound for «алена семенова»: 1.")
+    await curator.click(curator.last, text="▫️ Семёнова Алёна")
+
+    await curator.send("Сидоров")
+    assert curator.last.text == (
+        "Choose the mentees:\n"
+        "Nobody found for «Сидоров». Type another part of the name, or show everyone."
+    )
+    assert curator.last.buttons == ["✖ Show everyone", "Done ✔", "✖ Cancel"]
+    await curator.click(curator.last, text="✖ Show everyone")
+    assert curator.last.text.startswith("Choose the mentees:\nFree ones first;")
+    assert "1 of 3" in curator.last.buttons and "✖ Show everyone" not in curator.last.buttons
+    await curator.click(curator.last, text="Done ✔")
+    assert curator.last.text == "Choose the mentors:"
+    data = await harness.app.dispatcher.storage.get_data(
+        StorageKey(bot_id=harness.bot.id, chat_id=CURATOR, user_id=CURATOR, destiny="default")
+    )
+    async with db.reading() as s:
+        chosen = set(
+            (await s.scalars(select(Person.full_name).where(Person.id.in_(data["mentees"])))).all()
+        )
+    assert chosen == {"Иванова 24", "Семёнова Алёна"}
+
+
+async def test_a_search_in_a_pair_and_a_name_too_long(harness, school):
+    curator = harness.client.user(CURATOR)
+    await english(curator)
+    await curator.send("/pair")
+    await curator.click(curator.last, text="Pair")
+    await curator.send("я" * 101)
+    assert curator.last.text == "To find a mentee, type part of the name (up to 100 characters)."
+    await curator.send("орлова")
+    assert curator.last.buttons == ["Орлова Вера", "✖ Show everyone", "✖ Cancel"]
+    await curator.click(curator.last, text="Орлова Вера")
+    assert curator.last.text.startswith("Suggested mentors, best first")

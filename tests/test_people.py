@@ -123,6 +123,40 @@ async def test_guardian_consent_activates_the_student_and_tells_them(harness, cl
     assert len(told) == 1 and "/help" in told[0].text
 
 
+async def test_a_pupil_awaiting_the_consent_is_told_why_and_what_next(harness, clock):
+    _tree, _ids, curator = await school_with_people(harness, clock)
+    pupil = harness.client.user(5011)
+    await english(pupil)
+    waiting = (
+        "Your registration in «МБОУ лицей № 9» is waiting for the written consent of your "
+        "parent or legal representative, which the school's curator records in the bot. "
+        "Until then the commands of a participant are closed. As soon as the consent is "
+        "recorded, you will get a message here and they will open."
+    )
+    for command in ("/survey", "/pairs", "/programme", "/ask", "/practices"):
+        await pupil.send(command)
+        assert pupil.last.text == waiting, command
+    await pupil.send("/help")
+    assert pupil.last.text.endswith("\n\n" + waiting)
+    await pupil.send("/meeting")  # a mentor's command: not theirs whatever the consent
+    assert pupil.last.text == (
+        "This command is not available for your role. Send /help to see yours."
+    )
+
+    await curator.send("/people")
+    await curator.click(curator.last, text="3. Васильев Иван")
+    await curator.click(curator.last, text="✍ Record guardian's consent")
+    await curator.click(
+        curator.last,
+        text="✔ I have received the written consent of the parent or legal representative",
+    )
+    assert pupil.last.text.startswith("Your curator has recorded the written consent")
+    await pupil.send("/pairs")
+    assert pupil.last.text == "You are not in any pair or group yet."
+    await pupil.send("/help")
+    assert "waiting for the written consent" not in pupil.last.text
+
+
 async def test_deactivate_and_activate(harness, clock):
     tree, ids, curator = await school_with_people(harness, clock)
     await curator.send("/people")

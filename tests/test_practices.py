@@ -208,7 +208,7 @@ async def test_forged_and_foreign_ids_are_refused(harness, world):
 
     other = harness.client.user(OTHER_CURATOR)
     await other.send("/practices")
-    for data in (f"pr_a:{case.id}:approve", f"pr_o:{case.id}::0", f"pr_a:{case.id}:files"):
+    for data in (f"pr_c:{case.id}:approve", f"pr_o:{case.id}::0", f"pr_c:{case.id}:files"):
         await other.press(other.last, data=data)
         assert alert(harness) == "Эта практика вам недоступна.", data
     await other.press(other.last, data=f"pr_l:s:{tree.school_id}:0::0")
@@ -223,7 +223,7 @@ async def test_forged_and_foreign_ids_are_refused(harness, world):
 
     curator = harness.client.user(CURATOR)
     await curator.send("/practices")
-    await curator.press(curator.last, data=f"pr_a:{case.id}:promote")
+    await curator.press(curator.last, data=f"pr_c:{case.id}:promote")
     assert alert(harness) == "Эта практика вам недоступна.", "a curator does not promote"
     await curator.click(curator.last, text="🔎 Ждут вашего решения (1)")
     await curator.click(curator.last, text="Открытый урок вдвоём")
@@ -232,10 +232,23 @@ async def test_forged_and_foreign_ids_are_refused(harness, world):
     foreign = harness.client.user(FOREIGN_COORDINATOR)
     await foreign.send("/practices")
     assert foreign.last.buttons[0] == "🏛 Муниципальный банк: Азовский район"
-    await foreign.press(foreign.last, data=f"pr_a:{case.id}:promote")
+    await foreign.press(foreign.last, data=f"pr_c:{case.id}:promote")
     assert alert(harness) == "Эта практика вам недоступна."
     [case] = await stored(harness)
     assert case.status == "school"
+
+
+async def test_a_review_button_sent_before_the_prefix_changed_does_nothing(harness, world):
+    """Case actions once shared "pr_a" with the pair invitation; such a button now gets the
+    clear «no longer active» answer and leaves the case as it was."""
+    mentor, curator = harness.client.user(MENTOR), harness.client.user(CURATOR)
+    await submit_case(harness, mentor)
+    [case] = await stored(harness)
+    await curator.send("/practices")
+    await curator.press(curator.last, data=f"pr_a:{case.id}:approve")
+    assert alert(harness).startswith("Эта кнопка больше не действует.")
+    [case] = await stored(harness)
+    assert case.status == "submitted"
 
 
 async def test_the_bank_pages_and_filters_by_topic(harness, world, clock):

@@ -159,18 +159,18 @@ async def test_forged_and_stale_edit_buttons_are_refused(harness, clock):
     user, person_id = await mentee(harness, clock)
     await user.send("/profile")
     profile = user.last
-    for data in ("pr_f:mentor:competencies", "pr_f:mentee:category", "pr_f:person:telegram_id"):
+    for data in ("pf_f:mentor:competencies", "pf_f:mentee:category", "pf_f:person:telegram_id"):
         await user.press(profile, data=data)
         answer = harness.tg.requests_for("answerCallbackQuery")[-1][1]
         assert answer["text"] == "This field cannot be changed here.", data
     # An answer without an edit under way is not this module's: the fallback explains.
-    await user.press(profile, data="pr_a:pick:student")
+    await user.press(profile, data="pf_a:pick:student")
     answer = harness.tg.requests_for("answerCallbackQuery")[-1][1]
     assert answer["text"].startswith("This button is no longer active.")
 
     await open_field(user, "Preferred forms of mentoring")
-    await user.press(user.last, data="pr_a:toggle:no_such_form")
-    await user.press(user.last, data="pr_a:pick:teacher_teacher")
+    await user.press(user.last, data="pf_a:toggle:no_such_form")
+    await user.press(user.last, data="pf_a:pick:teacher_teacher")
     row = await mentee_row(harness, person_id)
     assert row.category == "young_teacher" and row.preferred_forms == []
 

@@ -326,8 +326,8 @@ async def test_a_mentee_awaiting_the_guardians_consent_cannot_comment(harness, d
 
     minor = await english(harness, 22)
     await minor.send("/programme")
-    assert (
-        minor.last.text == "This command is not available for your role. Send /help to see yours."
+    assert minor.last.text.startswith(
+        "Your registration in «МБОУ лицей № 9» is waiting for the written consent"
     )
     await minor.press(
         minor.last, data=ProgrammeAction(programme_id=programme.id, action="comment").pack()

@@ -425,7 +425,10 @@ async def test_a_minor_awaiting_the_guardian_gets_nothing(harness, school, clock
     assert harness.tg.sent_to(31) == []
     user = harness.client.user(31)
     await user.send("/survey")
-    assert "недоступна для вашей роли" in user.last.text
+    assert user.last.text.startswith(
+        "Ваша регистрация в «МБОУ лицей № 9» ждёт письменного согласия вашего родителя"
+    )
+    assert not user.last.buttons, "no questionnaire is offered"
     assert pupil
 
 

@@ -71,7 +71,12 @@ def _question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     visible = form.visible(answers)
     number = next(i for i, f in enumerate(visible, 1) if f.key == field.key)
-    text = _("Step {number} of {total}").format(number=number, total=len(visible))
+    # The question being asked is still open: its current answer decides nothing yet.
+    fewest, most = form.step_totals({k: v for k, v in answers.items() if k != field.key})
+    if fewest == most:
+        text = _("Step {number} of {total}").format(number=number, total=most)
+    else:
+        text = _("Step {number} of {fewest}–{most}").format(number=number, fewest=fewest, most=most)
     text = f"<i>{text}</i>\n\n{field.prompt}"
     if field.hint:
         text += f"\n<i>{field.hint}</i>"

@@ -35,6 +35,8 @@ class Field:
     choices: tuple[Choice, ...] = ()
     multiple: bool = False
     optional: bool = False
+    # Whether the field applies, decided by the answers to choice fields (the step counter
+    # tries each choice not made yet to know how many questions there can be).
     when: Callable[[dict[str, Any]], bool] | None = None
     hint: Any = None  # shown under the prompt: the format expected
 
@@ -60,6 +62,28 @@ class Form:
 
     def visible(self, answers: dict[str, Any]) -> list[Field]:
         return [f for f in self.fields if f.visible(answers)]
+
+    def step_totals(self, answers: dict[str, Any]) -> tuple[int, int]:
+        """The fewest and the most questions the form can have after these answers, trying
+        every choice not made yet (a skipped optional choice too)."""
+        if all(f.when is None for f in self.fields):
+            return len(self.fields), len(self.fields)
+        totals: set[int] = set()
+
+        def walk(known: dict[str, Any]) -> None:
+            visible = self.visible(known)
+            undecided = next(
+                (f for f in visible if f.choices and not f.multiple and f.key not in known), None
+            )
+            if undecided is None:
+                totals.add(len(visible))
+                return
+            values = [c.value for c in undecided.choices] + ([None] if undecided.optional else [])
+            for value in values:
+                walk({**known, undecided.key: value})
+
+        walk(answers)
+        return min(totals), max(totals)
 
     def get(self, key: str, answers: dict[str, Any]) -> Field:
         """The visible field with this key; two fields may share a key under other conditions."""

@@ -126,6 +126,11 @@ async def test_from_the_administrator_to_the_mentees(bot_process, tg):
         ],
     )
     assert "Так как вам нет 18 лет" in done
+    steps = [m.text.split("\n", 1)[0] for m in student.fake.messages if m.text.startswith("Шаг")]
+    assert steps == [f"Шаг {n} из 8" for n in range(1, 9)], "one total from the first step"
+    waiting = await student.say("/survey")
+    assert "ждёт письменного согласия вашего родителя или законного представителя" in waiting.text
+    assert "вам придёт сообщение" in waiting.text
 
     # The curator records the guardian's written consent; the student is told.
     await tg.wait_for(curator.id, lambda m: "Смирнов Артём зарегистрировал" in m.text)

@@ -109,12 +109,22 @@ async def test_a_pair_and_a_group_from_forming_to_closing(bot_process, tg, db_ur
     await accept(mentee)
     await tg.wait_for(CURATOR, lambda m: m.text.startswith("Все участники согласились"))
 
-    # A group of two pupils with a pupil mentor.
+    # A group of two pupils with a pupil mentor: free mentees first, one found by name.
     await curator.say("/pair")
-    await curator.tap("Группа")
-    await curator.tap_edit("▫️ Белова Дарья")
-    await curator.tap_edit("▫️ Смирнов Артём")
-    await curator.tap("Готово ✔")
+    listed = await curator.tap("Группа")
+    assert listed.buttons[:3] == [
+        "▫️ Белова Дарья",
+        "▫️ Смирнов Артём",
+        "▫️ Кузнецова Анна · 1 наставник",
+    ]
+    found = await curator.say("смир")
+    assert found.text.startswith("Выберите наставляемых:\nНайдено по запросу «смир»: 1.")
+    assert found.buttons == ["▫️ Смирнов Артём", "✖ Показать всех", "Готово ✔", "✖ Отмена"]
+    await curator.tap_edit("▫️ Смирнов Артём", found)
+    everyone = await curator.tap("✖ Показать всех", found)
+    assert "✅ Смирнов Артём" in everyone.buttons
+    await curator.tap_edit("▫️ Белова Дарья", everyone)
+    await curator.tap("Готово ✔", everyone)
     await curator.tap_edit("▫️ Орлов Глеб")
     await curator.tap("Готово ✔")
     await curator.tap("Ученик – ученик")
