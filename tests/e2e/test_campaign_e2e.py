@@ -132,7 +132,7 @@ async def test_campaign_dates_and_results_over_k(bot_process, tg, db_url):
     confirm = await coordinator.tap_edit("✖ Закрыть досрочно", card)
     await coordinator.tap_edit("Да, закрыть", confirm)
     seen = await results(curator)
-    assert "Слишком мало ответов (2 из минимум 3)" in seen
+    assert "Слишком мало ответов (2 при минимуме 3)." in seen
     assert SENTINEL not in seen and "Удовлетворённость: " not in seen
 
     # Three: the aggregate, the formula beside the satisfaction figure, texts shuffled.
