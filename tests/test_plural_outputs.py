@@ -1,12 +1,39 @@
 """Numbers and nouns agree where people read them: the /campaign settings and the /pair
-suggestions in the chat."""
+suggestions in the chat, the counts of the «Показатели» sheet and the paragraphs of the
+analytical note (1 программа, 2 программы, 5 программ, 13 программ, 21 программа)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
+
+from storage.demo import add_pairs, add_people, national_form
 from storage.models.enums import Role
 from tests.support.seed import add_person, build_tree
+from tests.test_report_outputs import (
+    NOW,
+    REGIONAL,
+    STARTS,
+    build_world,
+    docx_text,
+    workbook_texts,
+)
+
+
+@pytest.fixture
+async def world(harness, clock):
+    return await build_world(harness, clock)
+
+
+@pytest.fixture
+def clock_in_june(clock):
+    clock.set(datetime(2026, 6, 1, 7, tzinfo=UTC))
+    return clock
+
 
 COORDINATOR, CURATOR, MENTOR, MENTOR2, MENTEE = 61, 62, 63, 64, 65
+AZOV_COORDINATOR = 66
 
 
 async def test_the_campaign_settings_count_days_and_respondents(harness, clock):
@@ -63,3 +90,48 @@ async def test_suggestions_count_points_and_years(harness, clock):
     assert "педагогический стаж: у наставника 21 год, у наставляемого 2 года" in text
     assert "2. Сидорова Нина — 21 балл" in text
     assert "педагогический стаж: у наставника 3 года, у наставляемого 2 года" in text
+
+
+async def test_documents_count_programmes(harness, clock_in_june, world):
+    await add_person(
+        harness.app.database, AZOV_COORDINATOR, "Азовский Координатор", "coordinator",
+        world.other_municipality_id, NOW,
+    )  # fmt: skip
+
+    async def pairs(count: int, base: int) -> None:
+        async with harness.app.database.transaction() as s:
+            form = await national_form(s, "teacher_teacher")
+            school = world.foreign_school_id
+            mentors = await add_people(s, school, "mentor", "teacher", 1, NOW, telegram_from=base)
+            mentees = await add_people(
+                s, school, "mentee", "young_teacher", count, NOW, telegram_from=base + 50
+            )
+            await add_pairs(s, school, form, [(mentors, [m]) for m in mentees], STARTS, NOW)
+
+    async def programmes(user_id: int) -> str:
+        user = harness.client.user(user_id)
+        await user.send("/export")
+        book, _cells = workbook_texts(user.last.file_bytes)
+        row = next(r for r in book["Показатели"].iter_rows(values_only=True) if r[0] == "2")
+        return row[-2]  # this year's calculation
+
+    assert await programmes(AZOV_COORDINATOR) == "1 программа"
+    await pairs(1, 6_000_000)
+    assert await programmes(AZOV_COORDINATOR) == "2 программы"
+    await pairs(3, 6_100_000)
+    assert await programmes(AZOV_COORDINATOR) == "5 программ"
+    assert await programmes(REGIONAL) == "13 программ"
+    await pairs(8, 6_200_000)
+    assert await programmes(REGIONAL) == "21 программа"
+
+    regional = harness.client.user(REGIONAL)
+    await regional.send("/report")
+    note = docx_text(regional.last.file_bytes)
+    assert "21 программа" in note
+    assert "медиана — 0 встреч на пару или группу" in note
+    assert (
+        "Азовский район: кампания со сроком 20.05.2026 — получены ответы 1 из 13 наставляемых"
+        in (note)
+    )
+    assert "получены ответы 8 из 8 наставляемых; получены ответы 0 из 8 наставников" in note
+    assert "показывается по группам не меньше 3 ответивших" in note

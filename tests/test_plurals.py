@@ -1,16 +1,18 @@
 """Russian plurals. Every plural message of the catalogues renders, for 1, 2, 5, 11, 21, 22,
 25 and 111, the form the Russian rule asks for (and the English one), its placeholders
-intact; the forms are the words of one paradigm in the right order; and no singular Russian
-entry puts a noun after a number."""
+intact; the forms are the words of one paradigm in the right order; no singular Russian
+entry puts a noun after a number; and the documents' own rule (report_text_ru) agrees."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import build_i18n
+from storage.report_text_ru import count_ru, plural_ru
 from tests.test_catalogues import extract, load
 
 NUMBERS = (1, 2, 5, 11, 21, 22, 25, 111)
@@ -103,3 +105,12 @@ def test_no_singular_russian_entry_puts_a_noun_after_a_number():
         if name in NUMERIC and word not in NOT_A_NOUN
     ]
     assert not offenders, "use ngettext:\n" + "\n".join(offenders)
+
+
+def test_the_documents_follow_the_same_rule():
+    forms = ("балл", "балла", "баллов")
+    for n in NUMBERS:
+        assert plural_ru(n, *forms) == forms[RUSSIAN_FORM[n]], n
+    assert count_ru(0, *forms) == "0 баллов"
+    assert count_ru(1_021, *forms) == "1\u00a0021 балл"
+    assert count_ru(Decimal("2.5"), "встреча", "встречи", "встреч") == "2,5 встречи"
