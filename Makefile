@@ -28,8 +28,9 @@ lint: $(STAMP)
 # Re-extract every user-facing string and merge it into both catalogues;
 # then translate the new entries in locales/ru/LC_MESSAGES/messages.po.
 locales: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k __ -k lazy_gettext --no-location --sort-output \
-		--omit-header -o locales/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k __ -k lazy_gettext -k ngettext:1,2 \
+		-k lazy_ngettext:1,2 --no-location --sort-output --omit-header -o locales/messages.pot .
+
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages -w 100 \
 		--ignore-obsolete
 

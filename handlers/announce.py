@@ -19,6 +19,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -250,7 +251,11 @@ async def role_pressed(
 async def _ask_text(message: Message) -> None:
     low, high = announcements.TEXT_LENGTH
     await message.answer(
-        _("Write the text of the announcement ({min}–{max} characters).").format(min=low, max=high),
+        ngettext(
+            "Write the text of the announcement ({min}–{max} character).",
+            "Write the text of the announcement ({min}–{max} characters).",
+            high,
+        ).format(min=low, max=high),
         reply_markup=_markup([[cancel_button()]]),
     )
 
@@ -266,9 +271,12 @@ async def text_typed(
     low, high = announcements.TEXT_LENGTH
     if not low <= len(text) <= high:
         await message.answer(
-            _(
+            ngettext(
+                "The announcement must be {min} to {max} character long; yours has {count}. "
+                "Please write it again.",
                 "The announcement must be {min} to {max} characters long; yours has {count}. "
-                "Please write it again."
+                "Please write it again.",
+                high,
             ).format(min=low, max=high, count=len(text))
         )
         return

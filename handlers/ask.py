@@ -11,7 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,9 +90,12 @@ async def _ask_text(
     low, high = questions.QUESTION_LENGTH
     rows = [[_button(_("📬 My questions"), AskMine())], [cancel_button()]]
     await message.answer(
-        _(
+        ngettext(
             "Write your question to the curator of {school} in one message ({min}–{max} "
-            "characters). The answer will come here."
+            "character). The answer will come here.",
+            "Write your question to the curator of {school} in one message ({min}–{max} "
+            "characters). The answer will come here.",
+            high,
         ).format(school=escape(org.name if org else "—"), min=low, max=high),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
     )

@@ -39,6 +39,7 @@ from handlers.campaign_common import (
     state_title,
 )
 from handlers.catalogue_common import municipalities
+from handlers.figures_text import over_at_least, sentence, too_few
 from handlers.paging import paged
 from handlers.screens import replace_screen
 from storage.campaigns import campaigns_of, municipality_of, state_of
@@ -60,10 +61,6 @@ from storage.survey_aggregates import (
 
 TEXT_LIMIT = 3800  # Telegram refuses messages over 4096 characters
 RECENT = 6  # campaigns offered for choosing
-
-
-def too_few(count: int, k: int) -> str:
-    return _("Too few answers ({count} of at least {k})").format(count=count, k=k)
 
 
 def question_line(result: QuestionResult, k: int) -> str:
@@ -96,16 +93,15 @@ def satisfaction_line(aggregate: Aggregate) -> str | None:
     sat = aggregate.satisfaction
     if sat is None:
         return None
-    if sat.percent is None:
-        figure = too_few(sat.respondents, aggregate.k)
-    else:
-        figure = f"<b>{percent(sat.percent)}</b>"
+    if sat.percent is None:  # a formula without its figure says nothing
+        return _("Satisfaction: {figure}").format(figure=too_few(sat.respondents, aggregate.k))
+    figure = f"<b>{percent(sat.percent)}</b>"
     return _("Satisfaction: {figure} ({formula})").format(figure=figure, formula=sat.formula_text)
 
 
 def aggregate_lines(aggregate: Aggregate) -> list[str]:
     if not aggregate.enough:
-        return [too_few(aggregate.respondents, aggregate.k)]
+        return [sentence(too_few(aggregate.respondents, aggregate.k)) + "."]
     if not aggregate.questions:
         return [
             _(
@@ -160,9 +156,11 @@ async def questionnaire_message(
     rate = await response_rate(session, questionnaire, scope.school_ids, campaign)
     lines = [
         f"<b>{escape(str(questionnaire.title))}</b>",
-        _("Answered: {answered} of {expected} expected ({percent}).").format(
-            answered=rate.answered, expected=rate.expected, percent=percent(rate.percent)
-        ),
+        ngettext(
+            "Answered: {answered} of {expected} expected ({percent}).",
+            "Answered: {answered} of {expected} expected ({percent}).",
+            rate.expected,
+        ).format(answered=rate.answered, expected=rate.expected, percent=percent(rate.percent)),
     ]
     if not ready:
         return "\n".join(lines), []
@@ -232,7 +230,7 @@ async def send_results(
                 "can still change, comparing two looks would reveal one person's answers."
             )
         )
-    head.append(_("Figures are shown over at least {k} respondents.").format(k=scope.k))
+    head.append(_("Figures are shown {respondents}.").format(respondents=over_at_least(scope.k)))
     if ready and campaign.published_at is not None:
         head.append(
             ngettext(

@@ -29,6 +29,7 @@ from handlers.campaign_common import (
     state_title,
 )
 from handlers.catalogue_common import municipalities
+from handlers.figures_text import over_at_least
 from handlers.paging import paged
 from storage.campaign_changes import in_view
 from storage.campaigns import CampaignRules, rules_for, state_of
@@ -78,13 +79,15 @@ async def campaign_block(
 
 def rules_line(rules: CampaignRules) -> str:
     return _(
-        "Window {days} days before the deadline; deadlines {winter} and {spring}; "
-        "results over at least {k} respondents; satisfaction: {formula}."
+        "Window {days} before the deadline; deadlines {winter} and {spring}; "
+        "results {respondents}; satisfaction: {formula}."
     ).format(
-        days=rules.window_days,
+        days=ngettext("{count} day", "{count} days", rules.window_days).format(
+            count=rules.window_days
+        ),
         winter=day_month(rules.winter_deadline),
         spring=day_month(rules.spring_deadline),
-        k=rules.min_respondents,
+        respondents=over_at_least(rules.min_respondents),
         formula=formula_text(rules.satisfaction_formula),
     )
 

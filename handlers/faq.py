@@ -15,6 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed
@@ -252,9 +253,17 @@ async def entry_pressed(
 def _prompt(what: str) -> str:
     if what == "question":
         low, high = faq.QUESTION_LENGTH
-        return _("Write the question ({min}–{max} characters).").format(min=low, max=high)
+        return ngettext(
+            "Write the question ({min}–{max} character).",
+            "Write the question ({min}–{max} characters).",
+            high,
+        ).format(min=low, max=high)
     low, high = faq.ANSWER_LENGTH
-    return _("Write the answer ({min}–{max} characters).").format(min=low, max=high)
+    return ngettext(
+        "Write the answer ({min}–{max} character).",
+        "Write the answer ({min}–{max} characters).",
+        high,
+    ).format(min=low, max=high)
 
 
 async def add_pressed(

@@ -17,7 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,8 +102,10 @@ async def topic_chosen(query: CallbackQuery, callback_data: TopicChosen, state: 
 
 
 async def _ask_text(query: CallbackQuery, topic: Topic) -> None:
-    text = _(
-        "Topic: {topic}.\nNow write your message in one text ({min}–{max} characters)."
+    text = ngettext(
+        "Topic: {topic}.\nNow write your message in one text ({min}–{max} character).",
+        "Topic: {topic}.\nNow write your message in one text ({min}–{max} characters).",
+        MAX_LENGTH,
     ).format(topic=topic_title(topic), min=MIN_LENGTH, max=MAX_LENGTH)
     markup = _keyboard([_step(_("◀ Back"), Step.back)])
     if isinstance(query.message, Message):
@@ -132,9 +134,12 @@ async def text_written(message: Message, state: FSMContext) -> None:
     text = message.text.strip()
     if not MIN_LENGTH <= len(text) <= MAX_LENGTH:
         await message.answer(
-            _(
+            ngettext(
+                "The message must be {min} to {max} character long; yours has {count}. "
+                "Please write it again.",
                 "The message must be {min} to {max} characters long; yours has {count}. "
-                "Please write it again."
+                "Please write it again.",
+                MAX_LENGTH,
             ).format(min=MIN_LENGTH, max=MAX_LENGTH, count=len(text))
         )
         return

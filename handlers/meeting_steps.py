@@ -13,6 +13,7 @@ from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -137,7 +138,12 @@ async def step_pressed(
         return
     if action == "ask" and value == "photo" and len(draft["photos"]) >= MAX_PHOTOS:
         await query.answer(
-            _("At most {count} photos per meeting.").format(count=MAX_PHOTOS), show_alert=True
+            ngettext(
+                "At most {count} photo per meeting.",
+                "At most {count} photos per meeting.",
+                MAX_PHOTOS,
+            ).format(count=MAX_PHOTOS),
+            show_alert=True,
         )
         return
     changed = await _apply(message, session, draft, access, action, value, today)

@@ -47,7 +47,7 @@ async def render(
         lines += [
             "",
             _(
-                "Due now: {count}; at {rate:g} messages a second that takes about {minutes} min."
+                "Due now: {count}; at a rate of {rate:g} a second that takes about {minutes} min."
             ).format(count=view.due_now, rate=settings.send_rate, minutes=minutes),
         ]
     if view.failures:

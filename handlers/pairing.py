@@ -16,6 +16,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -309,7 +310,13 @@ async def _start_set(message: Message, state: FSMContext, starts_on: date) -> No
     await message.answer(
         _("The planned end (DD.MM.YYYY), or its length:"),
         reply_markup=keyboard(
-            [(_("{n} months").format(n=n), PairStep(action="months", value=n)) for n in MONTHS],
+            [
+                (
+                    ngettext("{n} month", "{n} months", n).format(n=n),
+                    PairStep(action="months", value=n),
+                )
+                for n in MONTHS
+            ],
             columns=2,
         ),
     )

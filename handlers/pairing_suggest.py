@@ -7,6 +7,7 @@ from html import escape
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,8 +46,8 @@ def reason_text(reason: Reason) -> str | None:
             load=p["load"], capacity=p["capacity"]
         )
     if reason.code in ("experience_gap", "small_experience_gap", "no_experience_gap"):
-        return _("teaching experience {mentor} years against the mentee's {mentee}").format(
-            mentor=p["mentor_years"], mentee=p["mentee_years"]
+        return _("teaching experience: the mentor's {mentor}, the mentee's {mentee}").format(
+            mentor=years(p["mentor_years"]), mentee=years(p["mentee_years"])
         )
     if reason.code == "student_peer":
         return _("an older student")
@@ -59,12 +60,19 @@ def reason_text(reason: Reason) -> str | None:
     return None
 
 
+def years(count: int) -> str:
+    return ngettext("{count} year", "{count} years", count).format(count=count)
+
+
 def suggestion_lines(number: int, suggestion: Suggestion) -> list[str]:
     lines = [
-        _("{n}. <b>{name}</b> — {score} points").format(
-            n=number, name=escape(suggestion.full_name), score=suggestion.score
-        )
+        ngettext(
+            "{n}. <b>{name}</b> — {score} point",
+            "{n}. <b>{name}</b> — {score} points",
+            suggestion.score,
+        ).format(n=number, name=escape(suggestion.full_name), score=suggestion.score)
     ]
+
     for reason in suggestion.reasons:
         text = reason_text(reason)
         if text:

@@ -9,7 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -119,9 +119,12 @@ async def decision_pressed(
         await state.update_data(practice_return=practice.id)
         if message:
             await message.answer(
-                _(
+                ngettext(
                     "Write a note to the author of «{title}»: what to correct "
-                    "({min}–{max} characters)."
+                    "({min}–{max} character).",
+                    "Write a note to the author of «{title}»: what to correct "
+                    "({min}–{max} characters).",
+                    practices.NOTE_LENGTH[1],
                 ).format(
                     title=escape(short(practice.title)),
                     min=practices.NOTE_LENGTH[0],
@@ -169,9 +172,11 @@ async def note_written(
     text = (message.text or "").strip()
     if not low <= len(text) <= high:
         await message.answer(
-            _("The note must be {min} to {max} characters long; yours has {count}.").format(
-                min=low, max=high, count=len(text)
-            )
+            ngettext(
+                "The note must be {min} to {max} character long; yours has {count}.",
+                "The note must be {min} to {max} characters long; yours has {count}.",
+                high,
+            ).format(min=low, max=high, count=len(text))
         )
         return
     practice_id = (await state.get_data()).get("practice_return")

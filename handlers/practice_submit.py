@@ -14,7 +14,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -109,9 +109,11 @@ async def _school_chosen(message: Message, state: FSMContext, school_id: int) ->
     await message.answer(
         intro
         + "\n\n"
-        + _("Step 1 of 6. The title of the case ({min}–{max} characters).").format(
-            min=low, max=high
-        ),
+        + ngettext(
+            "Step 1 of 6. The title of the case ({min}–{max} character).",
+            "Step 1 of 6. The title of the case ({min}–{max} characters).",
+            high,
+        ).format(min=low, max=high),
         reply_markup=_with_cancel([]),
     )
 
@@ -156,9 +158,11 @@ async def school_picked(
 
 
 def _length_error(bounds: tuple[int, int], count: int) -> str:
-    return _("Expected {min} to {max} characters; this has {count}. Please write it again.").format(
-        min=bounds[0], max=bounds[1], count=count
-    )
+    return ngettext(
+        "Expected {min} to {max} character; this has {count}. Please write it again.",
+        "Expected {min} to {max} characters; this has {count}. Please write it again.",
+        bounds[1],
+    ).format(min=bounds[0], max=bounds[1], count=count)
 
 
 async def _forms(session: AsyncSession, school_id: int) -> list[tuple[int, str]]:
@@ -278,15 +282,27 @@ async def _ask_description(message: Message, state: FSMContext) -> None:
     await state.set_state(Submitting.description)
     low, high = practices.DESCRIPTION_LENGTH
     await message.answer(
-        _(
+        ngettext(
+            "Step 5 of 6. Describe the case ({min}–{max} character): the difficulty, what the "
+            "pair did, and the result.",
             "Step 5 of 6. Describe the case ({min}–{max} characters): the difficulty, what the "
-            "pair did, and the result."
+            "pair did, and the result.",
+            high,
         ).format(min=low, max=high),
         reply_markup=_with_cancel([]),
     )
 
 
+def _files(count: int) -> str:
+    return ngettext("up to {count} file", "up to {count} files", count).format(count=count)
+
+
+def _links(count: int) -> str:
+    return ngettext("up to {count} link", "up to {count} links", count).format(count=count)
+
+
 def _done_markup() -> Any:
+
     return _with_cancel([_pick(_("Done ▶"), "done")])
 
 
@@ -301,9 +317,9 @@ async def description_typed(message: Message, state: FSMContext) -> None:
     await state.set_state(Submitting.attachments)
     await message.answer(
         _(
-            "Step 6 of 6. Send files, photos or links (one a message): up to {files} files "
-            "and {links} links. Tap «Done» when finished, or at once if there are none."
-        ).format(files=practices.MAX_FILES, links=practices.MAX_LINKS),
+            "Step 6 of 6. Send files, photos or links (one a message): {files} and {links}. "
+            "Tap «Done» when finished, or at once if there are none."
+        ).format(files=_files(practices.MAX_FILES), links=_links(practices.MAX_LINKS)),
         reply_markup=_done_markup(),
     )
 
@@ -314,7 +330,7 @@ async def attachment_sent(message: Message, state: FSMContext) -> None:
     if message.document or message.photo:
         if len(files) >= practices.MAX_FILES:
             await message.answer(
-                _("A case holds up to {count} files.").format(count=practices.MAX_FILES),
+                _("A case holds {files}.").format(files=_files(practices.MAX_FILES)),
                 reply_markup=_done_markup(),
             )
             return
@@ -337,7 +353,7 @@ async def attachment_sent(message: Message, state: FSMContext) -> None:
             return
         if len(links) + len(words) > practices.MAX_LINKS:
             await message.answer(
-                _("A case holds up to {count} links.").format(count=practices.MAX_LINKS),
+                _("A case holds {links}.").format(links=_links(practices.MAX_LINKS)),
                 reply_markup=_done_markup(),
             )
             return

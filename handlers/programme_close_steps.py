@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
@@ -66,9 +67,11 @@ async def ask_results(message: Message, state: FSMContext, data: dict[str, Any])
     await state.set_state(Closing.results)
     await state.update_data({CLOSE_KEY: data})
     await message.answer(
-        _("What are the results? {min} to {max} characters.").format(
-            min=RESULTS_LENGTH[0], max=RESULTS_LENGTH[1]
-        ),
+        ngettext(
+            "What are the results? {min} to {max} character.",
+            "What are the results? {min} to {max} characters.",
+            RESULTS_LENGTH[1],
+        ).format(min=RESULTS_LENGTH[0], max=RESULTS_LENGTH[1]),
         reply_markup=markup(),
     )
 

@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed
@@ -76,21 +77,28 @@ async def action_pressed(
     bounds = {"min": TEXT_LENGTH[0], "max": TEXT_LENGTH[1]}
     if action in TEXT_FIELDS:
         current = getattr(access.programme, action)
-        prompt = _("Send the new text of «{field}», {min} to {max} characters.").format(
-            field=field_title(action), **bounds
-        )
+        prompt = ngettext(
+            "Send the new text of «{field}», {min} to {max} character.",
+            "Send the new text of «{field}», {min} to {max} characters.",
+            bounds["max"],
+        ).format(field=field_title(action), **bounds)
         if current:  # in full, so it can be copied and corrected
             prompt += "\n\n" + _("Now:") + "\n" + escape(current)
         await _ask(message, state, ProgrammeInput.text, {"pid": pid, "field": action}, prompt)
     elif action == "comment":
-        prompt = _("Write your comment for the mentor, up to {max} characters.").format(
-            max=COMMENT_LENGTH[1]
-        )
+        prompt = ngettext(
+            "Write your comment for the mentor, up to {max} character.",
+            "Write your comment for the mentor, up to {max} characters.",
+            COMMENT_LENGTH[1],
+        ).format(max=COMMENT_LENGTH[1])
         await _ask(message, state, ProgrammeInput.text, {"pid": pid, "field": "comment"}, prompt)
     elif action == "plan_add":
-        prompt = _("What is the activity? Send its title, {min} to {max} characters.").format(
-            min=TITLE_LENGTH[0], max=TITLE_LENGTH[1]
-        )
+        prompt = ngettext(
+            "What is the activity? Send its title, {min} to {max} character.",
+            "What is the activity? Send its title, {min} to {max} characters.",
+            TITLE_LENGTH[1],
+        ).format(min=TITLE_LENGTH[0], max=TITLE_LENGTH[1])
+
         await _ask(message, state, ProgrammeInput.plan_title, {"pid": pid}, prompt)
     elif action == "stage":
         current = access.programme.stage

@@ -11,7 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -173,9 +173,11 @@ async def answer_pressed(
     low, high = questions.ANSWER_LENGTH
     if isinstance(query.message, Message):
         await query.message.answer(
-            _("Your answer to «{question}» ({min}–{max} characters):").format(
-                question=escape(_short(question.text, 200)), min=low, max=high
-            ),
+            ngettext(
+                "Your answer to «{question}» ({min}–{max} character):",
+                "Your answer to «{question}» ({min}–{max} characters):",
+                high,
+            ).format(question=escape(_short(question.text, 200)), min=low, max=high),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button()]]),
         )
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from babel.numbers import format_decimal
 
 from handlers.campaign_common import show_day
-from storage.indicators import Indicator, SchoolRow, Summary
+from handlers.figures_text import hidden, too_few
+from storage.indicators import Coverage, Indicator, SchoolRow, Summary
 from storage.models.enums import OrgLevel
 from storage.report_survey import MENTEE, MENTOR, Satisfied
 from storage.survey_aggregates import ResponseRate, formula_text
@@ -76,9 +77,12 @@ def indicator_line(indicator: Indicator) -> str:
         )
     line = f"{indicator.code}. {title}: {figure}"
     if indicator.missing and indicator.denominator is not None:
-        line += " " + _("without {count} schools that have not entered it").format(
-            count=len(indicator.missing)
-        )
+        count = len(indicator.missing)
+        line += " " + ngettext(
+            "without {count} school that has not entered it",
+            "without {count} schools that have not entered it",
+            count,
+        ).format(count=count)
     return line
 
 
@@ -96,8 +100,64 @@ def satisfaction_text(sat: Satisfied | None) -> str:
     if sat.percent is not None:
         return pct(sat.percent)
     if sat.hidden:
-        return _("hidden")
-    return _("too few answers")
+        return hidden()
+    return too_few(sat.respondents, sat.k)
+
+
+def reasons_text(coverage: Coverage) -> tuple[int, str]:
+    """Why units are left out of a figure: one reason, or each with how many it holds."""
+    reasons = [
+        (
+            coverage.too_few,
+            ngettext("fewer than {k} answer", "fewer than {k} answers", coverage.k).format(
+                k=coverage.k
+            ),
+        ),
+        (coverage.hidden, hidden()),
+        (coverage.pending, _("results after the deadline")),
+        (coverage.no_campaign, _("no campaign yet")),
+    ]
+    found = [(count, text) for count, text in reasons if count]
+    if len(found) == 1:
+        return 1, found[0][1]
+    return len(found), ", ".join(f"{text} — {whole(count)}" for count, text in found)
+
+
+def others_text(coverage: Coverage) -> str:
+    kinds, reasons = reasons_text(coverage)
+    if kinds == 1:
+        return _("the others: {reason}").format(reason=reasons)
+    return _("the others: {reasons}").format(reasons=reasons)
+
+
+def coverage_text(coverage: Coverage) -> str:
+    """«over 1 of 2 municipalities; the others: fewer than 3 answers»."""
+    covered = ngettext(
+        "over {shown} of {units} municipality",
+        "over {shown} of {units} municipalities",
+        coverage.units,
+    ).format(shown=whole(coverage.shown), units=whole(coverage.units))
+    return f"{covered}; {others_text(coverage)}"
+
+
+def scope_satisfaction(summary: Summary, key: str) -> str:
+    """The scope's satisfaction figure with what it covers, or why there is none."""
+    coverage = summary.coverage[key]
+    figure = summary.satisfaction.get(key)
+    if summary.formulas_differ:
+        return _("municipalities count it by different formulas: see each municipality")
+    if figure is not None:
+        text = pct(figure)
+        return f"{text} ({coverage_text(coverage)})" if coverage.partial else text
+    if coverage.units == 1:
+        if coverage.pending:
+            return _("after the deadline")
+        if coverage.hidden:
+            return hidden()
+        return too_few(coverage.respondents, coverage.k)
+    if coverage.pending == coverage.units - coverage.no_campaign:
+        return _("after the deadline")
+    return _("not shown in any municipality: {reasons}").format(reasons=reasons_text(coverage)[1])
 
 
 def people_line(summary: Summary) -> str:
@@ -200,26 +260,21 @@ def monitoring_lines(summary: Summary) -> list[str]:
             deadline=", ".join(show_day(d) for d in deadlines)
         )
     ]
-    ready = any(c.ready for c in campaigns)
     for key, who in ((MENTEE, _("mentees")), (MENTOR, _("mentors"))):
-        sat = summary.satisfaction.get(key)
-        if not ready:
-            figure = _("after the deadline")
-        elif sat is not None:
-            figure = pct(sat)
-        else:
-            figure = _("too few answers")
         lines.append(
-            _("• {who}: answered {rate}; satisfaction {satisfaction}").format(
-                who=who, rate=rate_text(summary.rates.get(key)), satisfaction=figure
+            _("• {who}: answered {rate}; satisfaction: {satisfaction}").format(
+                who=who,
+                rate=rate_text(summary.rates.get(key)),
+                satisfaction=scope_satisfaction(summary, key),
             )
         )
-    formula = formula_text(summary.formula or "mean")
-    lines.append(
-        _("Satisfaction: {formula}; shown over at least {k} respondents.").format(
-            formula=formula, k=summary.k
+    if not summary.formulas_differ:
+        lines.append(
+            _("Satisfaction: {formula}; shown over at least {k} respondents.").format(
+                formula=formula_text(summary.formula or "mean"), k=summary.k
+            )
         )
-    )
+
     changes = []
     for change in summary.changes:
         who = _("mentees") if change.key == MENTEE else _("mentors")
@@ -243,7 +298,7 @@ def school_line(row: SchoolRow) -> str:
     line = _(
         "<b>{name}</b>: pairs {pairs}, groups {groups}, closed {closed}; meetings {meetings} "
         "(median {median}, silent 30 days: {stale}); answered: mentees {r_mentee}, mentors "
-        "{r_mentor}; satisfaction: mentees {s_mentee}, mentors {s_mentor}"
+        "{r_mentor}; satisfaction of mentees: {s_mentee}, of mentors: {s_mentor}"
     ).format(
         name=escape(row.school.name),
         pairs=whole(row.active_pairs),

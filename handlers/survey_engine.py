@@ -14,6 +14,7 @@ from typing import Any
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from handlers.cancel import cancel_button
 from handlers.survey_common import (
@@ -55,9 +56,11 @@ def question_screen(draft: dict[str, Any], question: Question) -> tuple[str, Inl
     hint = {
         Kind.scale: _("1 is the lowest, 10 the highest: tap a number or send it."),
         Kind.multiple: _("Tick all that apply, then tap «Done ✔»."),
-        Kind.text: _("Write your answer in one message, up to {max} characters.").format(
-            max=question.max_length
-        ),
+        Kind.text: ngettext(
+            "Write your answer in one message, up to {max} character.",
+            "Write your answer in one message, up to {max} characters.",
+            question.max_length,
+        ).format(max=question.max_length),
     }.get(question.kind)
     if hint:
         lines.append(f"<i>{hint}</i>")
@@ -273,10 +276,14 @@ async def answer_typed(message: Message, state: FSMContext) -> None:
         if not raw:
             problem = _("The answer is empty. Please write it in one message.")
         elif len(raw) > question.max_length:
-            problem = _(
+            problem = ngettext(
+                "The answer is too long: up to {max} character, yours has {count}. "
+                "Please shorten it.",
                 "The answer is too long: up to {max} characters, yours has {count}. "
-                "Please shorten it."
+                "Please shorten it.",
+                question.max_length,
             ).format(max=question.max_length, count=len(raw))
+
     elif question.kind == Kind.scale:
         if not (raw.isdigit() and int(raw) in SCALE):
             problem = _("Please send a whole number from 1 to 10, or tap a button.")

@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from handlers.figures_text import hidden, too_few
 from handlers.labels import role_title
 from handlers.meeting_common import MeetingAnswer
 from scheduler.outbox_texts import Rendered, renders
@@ -75,8 +76,14 @@ def invitation_unused(params: dict[str, Any]) -> Rendered:
     return Rendered(text)
 
 
-def _percent(value: float | None) -> str:
-    return f"{value:.1f}".replace(".", ",") + " %" if value is not None else _("too few answers")
+def _percent(value: float | str | None, respondents: int | None, k: int) -> str:
+    """A satisfaction figure of the digest, or why there is none (digests planned before
+    the respondents were kept say only «too few answers»)."""
+    if value == "hidden":
+        return hidden()
+    if isinstance(value, int | float):
+        return f"{value:.1f}".replace(".", ",") + " %"
+    return too_few(respondents, k) if respondents is not None else _("too few answers")
 
 
 @renders("survey_open")
@@ -127,6 +134,7 @@ def curator_digest(params: dict[str, Any]) -> Rendered:
 
 @renders("coordinator_digest")
 def coordinator_digest(params: dict[str, Any]) -> Rendered:
+    value = _percent(params["satisfaction"], params.get("respondents"), params["k"])
     lines = [
         _("📊 The monitoring with the deadline {date} is over.").format(
             date=_date(params["deadline"])
@@ -135,14 +143,17 @@ def coordinator_digest(params: dict[str, Any]) -> Rendered:
             answered=params["mentees_answered"], expected=params["mentees_expected"]
         ),
         _("Satisfaction of mentees: {value} ({formula}).").format(
-            value=_percent(params["satisfaction"]), formula=formula_text(params["formula"])
-        ),
+            value=value, formula=formula_text(params["formula"])
+        )
+        if params["satisfaction"] is not None
+        else _("Satisfaction of mentees: {value}.").format(value=value),
         "",
         _("By school (answers / expected, satisfaction; shown over at least {k} answers):").format(
             k=params["k"]
         ),
     ]
-    for name, answered, expected, satisfaction in params["schools"]:
-        lines.append(f"• {escape(name)}: {answered}/{expected}, {_percent(satisfaction)}")
+    for name, answered, expected, satisfaction, *respondents in params["schools"]:
+        figure = _percent(satisfaction, respondents[0] if respondents else None, params["k"])
+        lines.append(f"• {escape(name)}: {answered}/{expected}, {figure}")
     lines += ["", _("Send /results for the full figures.")]
     return Rendered("\n".join(lines))

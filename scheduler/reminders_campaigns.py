@@ -26,7 +26,7 @@ from storage.models.programmes import Programme
 from storage.models.surveys import Campaign, SurveyParticipation
 from storage.orgs import descendants
 from storage.questionnaires.builtin import latest
-from storage.survey_aggregates import breakdown, municipality_scope, response_rate
+from storage.survey_aggregates import Group, breakdown, municipality_scope, response_rate
 from storage.survey_pending import expected_monitoring
 
 COUNTDOWN_DAYS = (7, 3, 1)
@@ -224,17 +224,13 @@ async def coordinator_digest(session: AsyncSession, zones: Zones) -> list[Owed]:
             continue
         scope = await municipality_scope(session, campaign.municipality_id)
         split = await breakdown(session, mentee_form, scope, campaign_id=campaign.id)
-        satisfaction = {
-            group.group_id: group.aggregate.satisfaction.percent
-            for group in split.groups
-            if group.shown and group.aggregate.satisfaction is not None
-        }
+        satisfaction = {group.group_id: _shown(group) for group in split.groups}
         debts = await _debts(session, campaign)
         rows = []
         for school_id, name in sorted(debts.schools.items(), key=lambda item: item[1]):
             expected = debts.expected.get(school_id, 0)
             answered = expected - sum(debts.owing.get(school_id, {}).values())
-            rows.append([name, answered, expected, satisfaction.get(school_id)])
+            rows.append([name, answered, expected, *satisfaction.get(school_id, (None, 0))])
         rate = await response_rate(session, mentee_form, scope.school_ids, campaign)
         total = split.total.satisfaction
         params = _params(
@@ -243,6 +239,7 @@ async def coordinator_digest(session: AsyncSession, zones: Zones) -> list[Owed]:
             mentees_answered=rate.answered,
             mentees_expected=rate.expected,
             satisfaction=total.percent if total is not None else None,
+            respondents=total.respondents if total is not None else split.total.respondents,
             formula=scope.formula,
             k=scope.k,
         )
@@ -255,3 +252,15 @@ async def coordinator_digest(session: AsyncSession, zones: Zones) -> list[Owed]:
                 )
             )
     return owed
+
+
+def _shown(group: Group) -> tuple[float | str | None, int]:
+    """A school's satisfaction for the digest: the figure, "hidden" where a figure exists but
+    would let the other schools be worked out, or None (too few) with the respondents."""
+    aggregate = group.aggregate
+    sat = aggregate.satisfaction
+    if group.shown and sat is not None and sat.percent is not None:
+        return sat.percent, sat.respondents
+    if aggregate.enough and not group.shown:
+        return "hidden", 0
+    return None, sat.respondents if sat is not None else aggregate.respondents

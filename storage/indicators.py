@@ -25,6 +25,7 @@ When no school has it the share is None. Rounding: storage/report_period (cut to
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -230,6 +231,56 @@ class Change:
         return self._delta(self.response_now, self.response_before)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """What a satisfaction figure of the scope rests on, so a reader is told when it covers
+    only part of it. The units are the school itself, the municipality itself, or a
+    region's municipalities (those with schools); each unit is counted under one reason.
+    Only counts of units, never a figure that is not shown."""
+
+    units: int
+    shown: int = 0  # pooled into the figure
+    too_few: int = 0  # results ready, fewer than k respondents
+    hidden: int = 0  # a school's cell suppressed so that other schools cannot be worked out
+    pending: int = 0  # the campaign's results are not ready yet
+    no_campaign: int = 0
+    respondents: int = 0  # of the units with too few: how many answered (one unit: its count)
+    k: int = 3
+
+    @property
+    def partial(self) -> bool:
+        return 0 < self.shown < self.units
+
+
+def coverage_of(
+    figures: list[CampaignFigures | None],
+    key: str,
+    k: int,
+    cell: Callable[[CampaignFigures], Satisfied | None] | None = None,
+) -> Coverage:
+    """The coverage of `key` over one campaign per unit (None: no campaign opened there).
+    `cell` picks the unit's figure from its campaign; by default the municipal total."""
+    counts = Counter[str]()
+    respondents = 0
+    for found in figures:
+        if found is None:
+            counts["no_campaign"] += 1
+            continue
+        if not found.ready:
+            counts["pending"] += 1
+            continue
+        sat = cell(found) if cell is not None else found.total.get(key)
+        if sat is not None and sat.percent is not None:
+            counts["shown"] += 1
+        elif sat is not None and sat.hidden:
+            counts["hidden"] += 1
+        else:
+            counts["too_few"] += 1
+            respondents += sat.respondents if sat is not None else 0
+            k = max(k, sat.k) if sat is not None else k
+    return Coverage(units=len(figures), respondents=respondents, k=k, **counts)
+
+
 @dataclass
 class Summary:
     scope: ReportScope
@@ -247,7 +298,9 @@ class Summary:
     rates: dict[str, ResponseRate]  # current campaigns, whole scope
     satisfaction: dict[str, Decimal | None]  # whole scope; None: not shown
     satisfaction_respondents: dict[str, int]
-    formula: str | None  # mean | share8 | None when municipalities differ
+    coverage: dict[str, Coverage]  # what each satisfaction figure covers
+    formula: str | None  # mean | share8 | None when none is known or municipalities differ
+    formulas_differ: bool  # municipalities count satisfaction differently: no pooled figure
     changes: list[Change]
     months: dict[tuple[int, int], int]
     k: int = 3
@@ -373,14 +426,29 @@ async def build_summary(
             return [cell] if cell is not None else []
         return [figures.total[key]] if key in figures.total else []
 
+    def covered(figures: CampaignFigures | None, key: str) -> bool:
+        return any(s.percent is not None for s in shown(figures, key))
+
+    coverage: dict[str, Coverage] = {}
     for key in AUDIENCES:
         rates[key] = _sum_rates(m.current for m in surveys)(key)
         before_rate = _sum_rates(m.previous for m in surveys)(key)
+        coverage[key] = coverage_of(
+            [m.current for m in surveys],
+            key,
+            k,
+            (lambda f, key=key: f.schools.get(key, {}).get(scope.org_id)) if single else None,
+        )
         if len(formulas) <= 1:
             satisfaction[key], respondents[key] = _pooled(
                 [s for m in surveys for s in shown(m.current, key)]
             )
             before_sat, _n = _pooled([s for m in surveys for s in shown(m.previous, key)])
+            # A change is a change of the same municipalities, not of who reached k.
+            if [covered(m.current, key) for m in surveys] != [
+                covered(m.previous, key) for m in surveys
+            ]:
+                before_sat = None
         else:
             satisfaction[key], respondents[key], before_sat = None, 0, None
         changes.append(
@@ -422,6 +490,8 @@ async def build_summary(
         rates=rates,
         satisfaction=satisfaction,
         satisfaction_respondents=respondents,
+        coverage=coverage,
+        formulas_differ=len(formulas) > 1,
         formula=formulas.pop() if len(formulas) == 1 else None,
         changes=changes,
         months=months,

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from storage.indicators import Summary
 from storage.report_period import year_bounds
 from storage.report_survey import MENTEE, MENTOR
-from storage.report_text_ru import MONTHS_RU, number_ru, percent_ru
+from storage.report_text_ru import MONTHS_RU, count_ru, number_ru, percent_ru
 
 MAX_BARS = 40
 SHORT_TITLES = {
@@ -79,7 +79,8 @@ def satisfaction_chart(summary: Summary) -> bytes:
         axes.text(
             0.5,
             0.5,
-            f"Недостаточно ответов: показываются только группы не меньше {summary.k} человек",
+            "Недостаточно ответов: показываются только группы не меньше "
+            + count_ru(summary.k, "человека", "человек", "человек"),
             ha="center",
             va="center",
             wrap=True,

@@ -11,6 +11,7 @@ no free-text answer, no figure below the anonymity threshold.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from docx import Document
 from docx.shared import Cm, Pt
@@ -18,15 +19,19 @@ from docx.shared import Cm, Pt
 from storage.indicators import Summary
 from storage.models.enums import OrgLevel
 from storage.report_period import shift_year
-from storage.report_survey import AUDIENCES, MENTEE
+from storage.report_survey import AUDIENCES, MENTEE, MENTOR
 from storage.report_text_ru import (
     CATEGORY_RU,
     FORMULA_RU,
     LAGGING_RU,
+    ROLE_RU,
+    count_ru,
     date_ru,
     indicator_calculation,
     number_ru,
     percent_ru,
+    plural_ru,
+    satisfaction_ru,
 )
 
 PLACEHOLDER = "________________________________________________"
@@ -73,18 +78,14 @@ def build_note(summary: Summary, chart: bytes | None = None) -> bytes:
     by_code = {i.code: i for i in summary.indicators}
     running = by_code["1"]
     document.add_paragraph(
-        f"Образовательных организаций: {number_ru(schools)}; реализуют систему наставничества "
+        f"Образовательных организаций: {number_ru(schools)}; реализуют систему наставничества: "
         f"{number_ru(running.numerator)} ({percent_ru(running.percent)}). "
         f"Реализуется программ наставничества (пар и групп): "
         f"{number_ru(summary.programmes_total)}."
     )
-    people = [
-        f"{label} — {number_ru(summary.people.get(key, 0))}"
-        for key, label in CATEGORY_RU.items()
-        if key[0] != "curator"
-    ]
     document.add_paragraph(
-        "Сформированы базы: наставники и наставляемые по категориям: " + "; ".join(people) + "."
+        "Сформированы базы наставников и наставляемых. "
+        + " ".join(_people_of(summary, role) for role in ("mentor", "mentee"))
     )
     if summary.forms:
         table = document.add_table(rows=1, cols=5)
@@ -114,7 +115,7 @@ def build_note(summary: Summary, chart: bytes | None = None) -> bytes:
     median = summary.meetings_median
     document.add_paragraph(
         f"Проведено встреч за учебный год: {number_ru(summary.meetings_total)}; медиана — "
-        f"{number_ru(median) if median is not None else '—'} встреч на пару или группу. "
+        f"{_median(median) if median is not None else '—'} на пару или группу. "
         f"Пар и групп без встреч более 30 дней: {number_ru(summary.stale_pairs)}."
     )
 
@@ -129,8 +130,12 @@ def build_note(summary: Summary, chart: bytes | None = None) -> bytes:
             rates = figures.rates.get(key, {})
             answered = sum(r.answered for r in rates.values())
             expected = sum(r.expected for r in rates.values())
-            who = "наставляемых" if key == MENTEE else "наставников"
-            lines.append(f"ответили {number_ru(answered)} из {number_ru(expected)} {who}")
+            who = (
+                plural_ru(expected, "наставляемого", "наставляемых", "наставляемых")
+                if key == MENTEE
+                else plural_ru(expected, "наставника", "наставников", "наставников")
+            )
+            lines.append(f"получены ответы {number_ru(answered)} из {number_ru(expected)} {who}")
         document.add_paragraph(
             f"{survey.name}: кампания со сроком {date_ru(figures.campaign.deadline)} — "
             + "; ".join(lines)
@@ -138,17 +143,21 @@ def build_note(summary: Summary, chart: bytes | None = None) -> bytes:
         )
     formula = FORMULA_RU.get(summary.formula or "mean", FORMULA_RU["mean"])
     sat = summary.satisfaction
+    texts = {
+        key: satisfaction_ru(sat.get(key), summary.coverage[key], summary.formulas_differ)
+        for key in AUDIENCES
+    }
     if any(v is not None for v in sat.values()):
+        threshold = count_ru(summary.k, "ответившего", "ответивших", "ответивших")
         document.add_paragraph(
             "Эффективность программ: удовлетворённость наставляемых качеством программ "
-            f"наставничества {percent_ru(sat.get('monitoring_mentee'))}, удовлетворённость "
-            f"наставников {percent_ru(sat.get('monitoring_mentor'))} (формула: {formula}; "
-            f"показывается по группам не меньше {summary.k} ответивших)."
+            f"наставничества: {texts[MENTEE]}; удовлетворённость наставников: {texts[MENTOR]} "
+            f"(формула: {formula}; показывается по группам не меньше {threshold})."
         )
-    else:
+    elif any(s.current is not None for s in summary.surveys):
         document.add_paragraph(
-            "Удовлетворённость не приводится: итоги кампании ещё не подведены или ответивших "
-            f"меньше {summary.k}."
+            f"Удовлетворённость не приводится: наставляемые — {texts[MENTEE]}; "
+            f"наставники — {texts[MENTOR]}."
         )
     changes = [c for c in summary.changes if c.satisfaction_delta is not None]
     for change in changes:
@@ -225,6 +234,22 @@ def build_note(summary: Summary, chart: bytes | None = None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _people_of(summary: Summary, role: str) -> str:
+    """«Наставники — 3: педагоги — 3, …»: each role's categories under the role's name,
+    since «педагоги» are found among mentors and mentees alike."""
+    counts = [
+        (label, summary.people.get(key, 0)) for key, label in CATEGORY_RU.items() if key[0] == role
+    ]
+    listed = ", ".join(f"{label} — {number_ru(n)}" for label, n in counts)
+    return f"{ROLE_RU[role].capitalize()} — {number_ru(sum(n for _l, n in counts))}: {listed}."
+
+
+def _median(value: Decimal) -> str:
+    """«2 встречи», «2,5 встречи»: whole when it is whole, as in the chat."""
+    shown: int | Decimal = int(value) if value == int(value) else value
+    return count_ru(shown, "встреча", "встречи", "встреч")
 
 
 def _signed(value) -> str:

@@ -47,10 +47,12 @@ from storage.report_survey import AUDIENCES, Asked, Satisfied, question_totals, 
 from storage.report_text_ru import (
     AUDIENCE_RU,
     FORMULA_RU,
+    HIDDEN_RU,
     LAGGING_RU,
     QUESTIONS_RU,
     indicator_calculation,
     percent_ru,
+    too_few_ru,
 )
 from storage.survey_aggregates import ResponseRate, school_aggregate
 
@@ -181,8 +183,8 @@ def _note(sat: Satisfied | None) -> str:
     if sat.percent is not None:
         return ""
     if sat.hidden:
-        return "скрыто: иначе по итогу можно вычислить ответы другой ОО"
-    return f"мало ответов ({sat.respondents} < {sat.k})"
+        return HIDDEN_RU
+    return too_few_ru(sat.respondents, sat.k)
 
 
 async def _monitoring(sheet: _Sheet, session: AsyncSession, summary: Summary) -> None:
@@ -227,8 +229,14 @@ async def _monitoring(sheet: _Sheet, session: AsyncSession, summary: Summary) ->
                         _sat(total),
                         None,
                         None,
-                        (_note(total) if figures.ready else "итоги после срока кампании")
-                        + (f"; формула: {FORMULA_RU.get(total.formula, '')}" if total else ""),
+                        "; ".join(
+                            part
+                            for part in (
+                                _note(total) if figures.ready else "итоги после срока кампании",
+                                f"формула: {FORMULA_RU.get(total.formula, '')}" if total else "",
+                            )
+                            if part
+                        ),
                     )
                 )
                 if not figures.ready:
@@ -265,11 +273,7 @@ async def _monitoring(sheet: _Sheet, session: AsyncSession, summary: Summary) ->
                         note = f"свободных ответов: {result.answered}; тексты не выгружаются"
                         mean = yes = None
                     elif not result.shown:
-                        note, mean, yes = (
-                            f"мало ответов ({result.answered} < {aggregate.k})",
-                            None,
-                            None,
-                        )
+                        note, mean, yes = too_few_ru(result.answered, aggregate.k), None, None
                     else:
                         note = ""
                         mean = Decimal(str(result.mean)) if result.mean is not None else None
@@ -324,10 +328,17 @@ async def _indicators(session: AsyncSession, book: Any, formats: dict, summary: 
         columns += [f"{year} уч. г.", f"{year}: расчёт"]
     columns.append("Плановое значение")
     sheet = _Sheet(book, formats, "Показатели", columns)
+    # A share no school has the denominator for is left empty, and said once per year
+    # under the table: the same words in every cell of a past year hid the figures.
+    unentered: dict[str, list[str]] = {}
     for index, indicator in enumerate(summary.indicators):
         row: list[Any] = [indicator.code, indicator.spec.title]
         for year in years:
             found = by_year[year][index]
+            if found.spec.denominator and found.denominator is None:
+                row += [None, None]
+                unentered.setdefault(year, []).append(found.code)
+                continue
             value = found.percent if found.spec.denominator or found.code == "1" else None
             row += [value if value is not None else found.numerator, indicator_calculation(found)]
             if found.spec.denominator and found.percent is None:
@@ -345,7 +356,26 @@ async def _indicators(session: AsyncSession, book: Any, formats: dict, summary: 
             "и не входят ни в числитель, ни в знаменатель.",
         )
     )
+    years_of: dict[tuple[str, ...], list[str]] = {}
+    for year, codes in unentered.items():
+        years_of.setdefault(tuple(codes), []).append(year)
+    for codes, years_missing in years_of.items():
+        sheet.write(("", _unentered_note(years_missing, codes)))
     sheet.finish()
+
+
+def _unentered_note(years: list[str], codes: tuple[str, ...]) -> str:
+    """«2022/2023 и 2023/2024 уч. г.: …» — the one place the sheet says why cells are empty."""
+    when = years[0] if len(years) == 1 else f"{', '.join(years[:-1])} и {years[-1]}"
+    which = (
+        f"не рассчитан показатель {codes[0]}"
+        if len(codes) == 1
+        else f"не рассчитаны показатели {', '.join(codes)}"
+    )
+    return (
+        f"{when} уч. г.: ни одна ОО не внесла знаменатель (/stats) — {which} "
+        "(ячейки оставлены пустыми)."
+    )
 
 
 SCHOOL_COLUMNS = (

@@ -124,7 +124,7 @@ async def test_settings_are_validated(harness, world):
     await coordinator.send("0")
     assert coordinator.last.text == "Нужно целое число от 1 до 60.\nПопробуйте ещё раз."
     await coordinator.send("21")
-    assert "Приём ответов за 21 дн. до срока" in coordinator.last.text
+    assert "Приём ответов за 21 день до срока" in coordinator.last.text
     await coordinator.click(coordinator.last, text="Минимум ответивших")
     await coordinator.send("2")
     assert coordinator.last.text == "Нужно целое число от 3 до 50.\nПопробуйте ещё раз."
@@ -267,7 +267,7 @@ async def test_results_only_from_k_respondents(harness, world, clock):
         seen = everything_seen(person)
         assert "Итоги мониторинга:" in seen
         assert "Кампания со сроком 20.05.2026" in seen
-        assert "Слишком мало ответов (2 из минимум 3)" in seen
+        assert "Слишком мало ответов (2 при минимуме 3)." in seen
         # Neither the sentinel nor any figure of the two answers.
         for leak in (SENTINEL, "5,5", "2,0", "9,0", "Удовлетворённость: 5", "да — 50"):
             assert leak not in seen, (person, leak)
@@ -340,7 +340,7 @@ async def test_no_view_can_be_subtracted_from_another(harness, world, clock):
     seen = everything_seen(coordinator)
     assert "Удовлетворённость: 57,5 %" in seen  # the municipal total, over four
     assert "МБОУ лицей № 9: ответов: 3; скрыто, иначе можно вычислить другие школы" in seen
-    assert "МБОУ СОШ № 2: Слишком мало ответов (1 из минимум 3)" in seen
+    assert "МБОУ СОШ № 2: слишком мало ответов (1 при минимуме 3)" in seen
     assert "60,0 %" not in seen  # school 1's own figure
     curator = harness.client.user(CURATOR)
     await curator.send("/results")

@@ -152,3 +152,58 @@ async def test_the_coordinator_digest_shows_satisfaction_only_over_k_answers(
     else:
         assert "Удовлетворённость наставляемых: 85,0 %" in text
         assert "среднее по вопросам удовлетворённости" in text
+
+
+async def test_the_coordinator_digest_says_hidden_where_a_school_is_suppressed(
+    harness, database, clock, world
+):
+    """The lyceum has three answers, another school one: the lyceum's figure would give the
+    other school's away (the municipal total minus the lyceum), so it is hidden, and the
+    digest must not call three answers too few."""
+    async with database.transaction() as s:
+        for school, score in [(world["tree"].school_id, 7)] * 3 + [
+            (world["tree"].other_school_id, 9)
+        ]:
+            s.add(
+                SurveyResponse(
+                    id=secrets.token_hex(16),
+                    questionnaire="monitoring_mentee",
+                    version=1,
+                    campaign_id=world["campaign"],
+                    school_id=school,
+                    respondent_role="mentee",
+                    late=False,
+                    answers={"effectiveness": score, "overall": score},
+                )
+            )
+    clock.set(datetime(2026, 12, 21, 7, tzinfo=UTC))
+    [digest] = await plan(database, clock, "coordinator_digest")
+    text = rendered(harness, digest)
+    assert "Удовлетворённость наставляемых: 75,0 % (среднее" in text
+    lyceum = next(line for line in text.splitlines() if line.startswith("• МБОУ лицей № 9"))
+    assert lyceum.endswith("скрыто, иначе можно вычислить другие школы"), lyceum
+    assert "70,0" not in text and "90,0" not in text
+
+
+async def test_the_coordinator_digest_counts_too_few_answers(harness, database, clock, world):
+    async with database.transaction() as s:
+        for _n in range(2):
+            s.add(
+                SurveyResponse(
+                    id=secrets.token_hex(16),
+                    questionnaire="monitoring_mentee",
+                    version=1,
+                    campaign_id=world["campaign"],
+                    school_id=world["tree"].school_id,
+                    respondent_role="mentee",
+                    late=False,
+                    answers={"effectiveness": 7, "overall": 9},
+                )
+            )
+    clock.set(datetime(2026, 12, 21, 7, tzinfo=UTC))
+    [digest] = await plan(database, clock, "coordinator_digest")
+    text = rendered(harness, digest)
+    assert "Удовлетворённость наставляемых: слишком мало ответов (2 при минимуме 3)." in text
+    assert "среднее по вопросам" not in text  # no formula for a figure not shown
+    lyceum = next(line for line in text.splitlines() if line.startswith("• МБОУ лицей № 9"))
+    assert lyceum.endswith(", слишком мало ответов (2 при минимуме 3)"), lyceum

@@ -87,7 +87,14 @@ async def respond(s, campaign_id: int, school: int, form: int, programme: int, p
 
 @pytest.fixture
 async def world(harness, clock):
+    return await build_world(harness, clock)
+
+
+async def build_world(harness, clock):
+    """Salsk (a lyceum with five answers of 9, a school with three of 5) and Azov (one
+    lonely answer) in the region, with campaigns in December and May."""
     db, now = harness.app.database, clock.now()
+
     tree = await build_tree(db, now)
     await add_person(db, CURATOR, "Куратор Ольга", "curator", tree.school_id, now)
     await add_person(db, COORDINATOR, "Соболева Зинаида", "coordinator", tree.municipality_id, now)
@@ -207,7 +214,7 @@ async def test_curator_gets_the_school_summary(harness, clock_in_june, world):
     assert "Встречи за учебный год: 4; медиана — 0 на пару или группу" in page
     assert "кампания со сроком 20.05.2026" in page
     # The school's cell of the municipal breakdown: 5 answers of 9 out of 10.
-    assert "наставляемые: ответили 5 из 5 (100,0 %); удовлетворённость 90,0 %" in page
+    assert "наставляемые: ответили 5 из 5 (100,0 %); удовлетворённость: 90,0 %" in page
     assert "среднее по вопросам удовлетворённости ÷ 10 × 100" in page
     assert "5. Молодые специалисты (0–3 года) — наставляемые: 100,0 % (5 из 5)" in page
     assert "3. Обучающиеся 10–18 лет — наставляемые: нет знаменателя" in page
@@ -221,15 +228,15 @@ async def test_coordinator_table_by_school_and_refusals(harness, clock_in_june, 
     first = coordinator.last
     assert first.text.startswith("Сводка: Сальский район")
     # Municipal total: (5 × 9 + 3 × 5) / 8 = 7,5 → 75,0 %.
-    assert "удовлетворённость 75,0 %" in first.text
+    assert "удовлетворённость: 75,0 %" in first.text
     assert "Нет данных в /stats за 2025/2026: МБОУ СОШ № 2, МБОУ лицей № 9." in first.text
     assert first.buttons == ["1 из 2", "▶"]
     await coordinator.click(first, text="▶")
     table = coordinator.last.text
     assert table.startswith("По образовательным организациям — Сальский район, 2025/2026")
     assert "МБОУ лицей № 9: пар 5, групп 0, завершено 0; встреч 4" in table
-    assert "удовлетворённость: наставляемые 90,0 %" in table
-    assert "МБОУ СОШ № 2: пар 3" in table and "наставляемые 50,0 %" in table
+    assert "удовлетворённость наставляемых: 90,0 %" in table
+    assert "МБОУ СОШ № 2: пар 3" in table and "удовлетворённость наставляемых: 50,0 %" in table
     assert_anonymous(texts(coordinator))
     # A forged callback for a school of another municipality is refused.
     await coordinator.press(first, data=RepOpen(cmd="summary", org=world.foreign_school_id).pack())
@@ -242,11 +249,15 @@ async def test_region_pools_municipalities_and_hides_a_lonely_answer(harness, cl
     await regional.send("/summary")
     overview = regional.last.text
     assert overview.startswith("Сводка: Ростовская область")
-    # Azov has one answer (below k): the region pools only Salsk's shown total.
-    assert "удовлетворённость 75,0 %" in overview
+    # Azov has one answer (below k): the region pools only Salsk's shown total, and says so.
+    assert (
+        "удовлетворённость: 75,0 % (по 1 из 2 муниципалитетов; остальные — меньше 3 ответов)"
+        in overview
+    )
     await regional.click(regional.last, text="▶")
     table = regional.last.text
-    assert "МБОУ СОШ № 7 (Азов)" in table and "слишком мало ответов" in table
+    assert "МБОУ СОШ № 7 (Азов)" in table
+    assert "удовлетворённость наставляемых: слишком мало ответов (1 при минимуме 3)" in table
     assert_anonymous(texts(regional))
 
 
@@ -335,7 +346,7 @@ async def test_export_workbook(harness, clock_in_june, world):
     monitoring = [[c.value for c in r] for r in book["Мониторинг"].iter_rows(min_row=2)]
     azov = [r for r in monitoring if r[0] == "Азовский район"]
     assert azov and all(r[7] is None for r in azov)
-    assert any("мало ответов (1 < 3)" in (r[10] or "") for r in azov)
+    assert any("слишком мало ответов (1 при минимуме 3)" in (r[10] or "") for r in azov)
     assert any(r[3] == "Самое ценное (свободный ответ)" for r in monitoring)
     for value in values:
         assert SENTINEL not in str(value)
@@ -368,7 +379,11 @@ async def test_report_note(harness, clock_in_june, world):
     assert document.kind == "document" and document.file_name.endswith(".docx")
     text = docx_text(document.file_bytes)
     assert text.startswith("Аналитическая справка")
-    assert "удовлетворённость наставляемых качеством программ наставничества 75,0\u00a0%" in text
+    assert (
+        "удовлетворённость наставляемых качеством программ наставничества: 75,0\u00a0% "
+        "(по 1 из 2 муниципалитетов; остальные — меньше 3 ответов)"
+    ) in text
+
     assert "Нет встреч за 30 дней — 3 ОО" in text
     assert "5 из 5" in text
     assert "Рекомендации на 2026/2027 учебный год" in text

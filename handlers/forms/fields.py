@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from storage.org_import_values import parse_timezone
 
@@ -108,9 +109,11 @@ def text(min_length: int, max_length: int) -> Parser:
         value = raw.strip()
         if not min_length <= len(value) <= max_length:
             raise FieldError(
-                _("Expected {min} to {max} characters; this has {count}.").format(
-                    min=min_length, max=max_length, count=len(value)
-                )
+                ngettext(
+                    "Expected {min} to {max} character; this has {count}.",
+                    "Expected {min} to {max} characters; this has {count}.",
+                    max_length,
+                ).format(min=min_length, max=max_length, count=len(value))
             )
         return value
 

@@ -139,7 +139,7 @@ async def test_campaign_dates_and_results_over_k(bot_process, tg, db_url):
     card = await coordinator.tap_edit("Да, закрыть", confirm)
     assert "— завершена" in card.text
     seen = await results(curator)
-    assert "Слишком мало ответов (2 из минимум 3)" in seen
+    assert "Слишком мало ответов (2 при минимуме 3)." in seen
     assert SENTINEL not in seen and "Удовлетворённость: " not in seen
 
     # Reopened, with a confirmation that says what happens to the figures already shown;

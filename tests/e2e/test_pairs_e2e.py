@@ -100,7 +100,7 @@ async def test_a_pair_and_a_group_from_forming_to_closing(bot_process, tg, db_ur
     await curator.tap("Опытный педагог – молодой специалист")
     await curator.tap("Пропустить ▶")
     await curator.tap("Сегодня")
-    await curator.tap("6 мес.")
+    await curator.tap("6 месяцев")
     summary = await curator.say("Адаптация молодого специалиста, дисциплина на уроках")
     assert "Наставники: Петров Иван" in summary.text
     assert (await curator.tap("✔ Сформировать и отправить")).text.startswith("Сформировано.")
@@ -131,7 +131,7 @@ async def test_a_pair_and_a_group_from_forming_to_closing(bot_process, tg, db_ur
     await curator.tap("Равный – равному")
     await curator.tap("Групповое")
     await curator.tap("Сегодня")
-    await curator.tap("3 мес.")
+    await curator.tap("3 месяца")
     await curator.say("Подготовка к олимпиаде по математике")
     await curator.tap("✔ Сформировать и отправить")
     for person in (pupil1, pupil2, pupil_mentor):

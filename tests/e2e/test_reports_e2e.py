@@ -85,6 +85,10 @@ async def test_curator_stats_and_coordinator_reports(bot_process, tg, db_url):
         "Показатели",
     ]
     assert book["Пары и группы"].max_row == 1 + info.counts["programmes"]
+    # Past years without denominators: empty cells and one note, not a phrase per cell.
+    indicator_cells = [c.value for row in book["Показатели"].iter_rows() for c in row]
+    assert not [v for v in indicator_cells if "нет знаменателя" in str(v)]
+    assert any("ни одна ОО не внесла знаменатель" in str(v) for v in indicator_cells)
 
     first = await coordinator.say("/chart")
     assert first.kind == "photo"
@@ -98,3 +102,5 @@ async def test_curator_stats_and_coordinator_reports(bot_process, tg, db_url):
     assert note.kind == "document" and note.file_name.endswith(".docx")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(note.file_bytes)).paragraphs)
     assert text.startswith("Аналитическая справка")
+    assert "Сформированы базы наставников и наставляемых. Наставники — " in text
+    assert " программ наставничества (пар и групп): " in text
