@@ -12,6 +12,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Allowed, orgs_below
@@ -161,7 +162,11 @@ async def search_typed(
     text = " ".join((message.text or "").split())
     if not 1 <= len(text) <= SEARCH_MAX:
         await message.answer(
-            _("Send from 1 to {max} characters of text, or /cancel.").format(max=SEARCH_MAX)
+            ngettext(
+                "Send from 1 to {max} character of text, or /cancel.",
+                "Send from 1 to {max} characters of text, or /cancel.",
+                SEARCH_MAX,
+            ).format(max=SEARCH_MAX)
         )
         return
     await state.set_state(None)
