@@ -22,6 +22,7 @@ from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
 from bot.middlewares.fsm import PersonFSMMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
+from bot.middlewares.unchanged_edits import UnchangedEditIsDone
 from bot.routing import GuardedDispatcher, inline_pure_filters
 from handlers import get_routers
 from storage.db import Database
@@ -44,6 +45,7 @@ def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         if settings.bot_api_url:
             session.api = TelegramAPIServer.from_base(settings.bot_api_url)
     session.middleware(CommitBeforeTelegram())
+    session.middleware(UnchangedEditIsDone())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

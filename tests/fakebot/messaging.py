@@ -115,7 +115,7 @@ class MessagingMethods(_Base):
 
     def _apply_edit(self, sent: SentMessage, **changes: Any) -> dict[str, Any]:
         if all(getattr(sent, key) == value for key, value in changes.items()):
-            raise bad_request(NOT_MODIFIED)
+            raise ApiError(400, NOT_MODIFIED)
         sent.edits.append(sent.snapshot())
         for key, value in changes.items():
             setattr(sent, key, value)
