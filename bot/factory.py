@@ -21,6 +21,7 @@ from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
 from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
 from bot.middlewares.fsm import PersonFSMMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
+from bot.middlewares.retry_after import RetryAfterMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.unchanged_edits import UnchangedEditIsDone
 from bot.routing import GuardedDispatcher, inline_pure_filters
@@ -44,6 +45,8 @@ def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         session = AiohttpSession()
         if settings.bot_api_url:
             session.api = TelegramAPIServer.from_base(settings.bot_api_url)
+    # Outermost first: a retried request commits again (a no-op) and is checked again.
+    session.middleware(RetryAfterMiddleware())
     session.middleware(CommitBeforeTelegram())
     session.middleware(UnchangedEditIsDone())
     return Bot(
