@@ -18,6 +18,7 @@ from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramConflictError,
     TelegramForbiddenError,
+    TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
     TelegramUnauthorizedError,
@@ -364,3 +365,25 @@ async def test_the_standalone_server_prints_its_url_and_stops_on_sigterm():
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 15) == 0
+
+
+async def test_broken_answers_are_network_errors_naming_the_url(bot: Bot, tg: FakeTelegram):
+    tg.break_next("getMe", how="garbage")
+    with pytest.raises(TelegramNetworkError, match=r"ClientResponseError.*bot42:TEST/getMe"):
+        await bot.get_me()
+    tg.break_next(None, how="drop")
+    with pytest.raises(TelegramNetworkError, match="Server disconnected"):
+        await bot.get_me()
+    assert (await bot.get_me()).username == "mentor_test_bot"
+    assert tg.statuses[0] == 2
+    with pytest.raises(ValueError, match="broken answer"):
+        tg.break_next("getMe", how="slow")
+
+
+async def test_broken_answers_in_process_read_like_aiohttp_errors(tg: FakeTelegram):
+    from tests.fakebot import FakeSession
+
+    bot = Bot(TOKEN, session=FakeSession(tg))
+    tg.break_next("getMe", how="garbage")
+    with pytest.raises(TelegramNetworkError, match=r"ClientResponseError.*bot42:TEST/getMe"):
+        await bot.get_me()
