@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.i18n import ActorI18nMiddleware, build_i18n
 from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
 from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
+from bot.middlewares.double_tap import DoubleTapMiddleware
 from bot.middlewares.fsm import PersonFSMMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.retry_after import RetryAfterMiddleware
@@ -101,6 +102,7 @@ def build_app(
     dispatcher.fsm = PersonFSMMiddleware(storage, isolation, clock, settings.admin_ids)
 
     dispatcher.update.outer_middleware(inflight)
+    dispatcher.update.outer_middleware(DoubleTapMiddleware())
     # Before the session and the person's lock: an event waiting its turn holds neither.
     dispatcher.update.outer_middleware(
         ThrottleMiddleware(settings.throttle_rate, settings.throttle_window, timer=throttle_timer)

@@ -17,6 +17,9 @@ from tests.fakebot.botclient import BotClient
 from tests.fakebot.core import FakeTelegram
 from tests.fakebot.session import FakeSession
 
+# How the bot's answer begins when a handler failed (handlers/errors.py), in both languages.
+FAILURE_MARKS = ("Извините, у нас что-то пошло не так.", "Sorry, something went wrong on our side.")
+
 
 @dataclass
 class Harness:
@@ -33,11 +36,15 @@ async def running_app(
     clock: Clock,
     tg: FakeTelegram | None = None,
     throttle_timer: Timer | None = None,
+    double_taps: bool = False,
 ) -> AsyncIterator[Harness]:
     tg = tg or FakeTelegram(token=settings.bot_token.get_secret_value())
     app = build_app(settings, database, clock, throttle_timer=throttle_timer)
     bot = build_bot(settings, session=FakeSession(tg))
     try:
-        yield Harness(app=app, bot=bot, tg=tg, client=BotClient(app.dispatcher, bot, tg))
+        client = BotClient(
+            app.dispatcher, bot, tg, double_taps=double_taps, failure_marks=FAILURE_MARKS
+        )
+        yield Harness(app=app, bot=bot, tg=tg, client=client)
     finally:
         await bot.session.close()
