@@ -65,6 +65,7 @@ class BotMethods(_Base):
         if len(p.text("text") or "") > CALLBACK_TEXT_LIMIT:
             raise bad_request("MESSAGE_TOO_LONG")
         self.callback_answers[query_id] = dict(p.raw)
+        self.sent_changed.notify()  # a test may wait for a tap to be answered
         return True
 
     async def api_setMyCommands(self, p: Params) -> bool:

@@ -16,9 +16,7 @@ from storage.db import Database
 from tests.fakebot.botclient import BotClient
 from tests.fakebot.core import FakeTelegram
 from tests.fakebot.session import FakeSession
-
-# How the bot's answer begins when a handler failed (handlers/errors.py), in both languages.
-FAILURE_MARKS = ("Извините, у нас что-то пошло не так.", "Sorry, something went wrong on our side.")
+from tests.support.chat import FAILURE_MARKS
 
 
 @dataclass
