@@ -9,6 +9,7 @@ import logging
 import sys
 
 from bot.config import load_settings
+from bot.log_redaction import bot_secrets, install_redaction
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "import-orgs" and args.dry_run:
         parser.error("--dry-run goes with import-orgs only")
     settings = load_settings()
+    # Before anything logs: no record, at any level and through any handler, shows a secret.
+    install_redaction(bot_secrets(settings))
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

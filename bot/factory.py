@@ -19,9 +19,12 @@ from bot.config import Settings
 from bot.i18n import ActorI18nMiddleware, build_i18n
 from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
 from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
+from bot.middlewares.double_tap import DoubleTapMiddleware
 from bot.middlewares.fsm import PersonFSMMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
-from bot.middlewares.throttle import ThrottleMiddleware
+from bot.middlewares.retry_after import RetryAfterMiddleware
+from bot.middlewares.throttle import ThrottleMiddleware, ThrottleNotice, Timer
+from bot.middlewares.unchanged_edits import UnchangedEditIsDone
 from bot.routing import GuardedDispatcher, inline_pure_filters
 from handlers import get_routers
 from storage.db import Database
@@ -43,7 +46,10 @@ def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         session = AiohttpSession()
         if settings.bot_api_url:
             session.api = TelegramAPIServer.from_base(settings.bot_api_url)
+    # Outermost first: a retried request commits again (a no-op) and is checked again.
+    session.middleware(RetryAfterMiddleware())
     session.middleware(CommitBeforeTelegram())
+    session.middleware(UnchangedEditIsDone())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -69,6 +75,7 @@ def build_app(
     settings: Settings,
     database: Database | None = None,
     clock: Clock | None = None,
+    throttle_timer: Timer | None = None,
     **workflow_data: object,
 ) -> App:
     """Build the dispatcher with every middleware and router; nothing is started here."""
@@ -95,13 +102,18 @@ def build_app(
     dispatcher.fsm = PersonFSMMiddleware(storage, isolation, clock, settings.admin_ids)
 
     dispatcher.update.outer_middleware(inflight)
+    dispatcher.update.outer_middleware(DoubleTapMiddleware())
+    # Before the session and the person's lock: an event waiting its turn holds neither.
+    dispatcher.update.outer_middleware(
+        ThrottleMiddleware(settings.throttle_rate, settings.throttle_window, timer=throttle_timer)
+    )
     dispatcher.update.outer_middleware(SessionMiddleware(database))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(ClaimUpdateMiddleware(clock))
     ActorI18nMiddleware(i18n).setup(dispatcher)
-    throttle = ThrottleMiddleware(settings.throttle_rate, settings.throttle_window)
-    dispatcher.message.outer_middleware(throttle)
-    dispatcher.callback_query.outer_middleware(throttle)
+    # After i18n: the one refusal a person is told of, in their language.
+    dispatcher.message.outer_middleware(ThrottleNotice())
+    dispatcher.callback_query.outer_middleware(ThrottleNotice())
 
     dispatcher.include_routers(*get_routers())
     # Cheaper routing (bot/routing.py): routers that cannot match are skipped, and state and

@@ -39,7 +39,6 @@ from handlers.pairing_submit import show_summary, submit
 from handlers.pairing_suggest import show_mentor_choice
 from handlers.pairing_view import PairStep, entries_keyboard, keyboard, people_keyboard
 from handlers.programme_common import school_today
-from handlers.screens import replace_markup
 from storage.catalogue import EntryKind, entries
 from storage.models.enums import Role
 from storage.models.orgs import Organization
@@ -212,7 +211,7 @@ async def _page_turned(message, state, session, data, action, page) -> None:
     people = shown(await candidates(session, data, role), data, role)
     data[f"{key}_page"] = page
     await state.update_data(**{f"{key}_page": page})
-    await replace_markup(message, _people_markup(people, data, role))
+    await message.edit_reply_markup(reply_markup=_people_markup(people, data, role))
 
 
 def _people_markup(people, data, role):
@@ -233,7 +232,9 @@ async def _person_picked(message, state, session, data, action, value, actor, cl
         chosen = [v for v in data[key] if v != value] if value in data[key] else [*data[key], value]
         data[key] = chosen
         await state.update_data(**{key: chosen})
-        await replace_markup(message, _people_markup(shown(everyone, data, role), data, role))
+        await message.edit_reply_markup(
+            reply_markup=_people_markup(shown(everyone, data, role), data, role)
+        )
         return
     await state.update_data(**{key: [value]})
     if role == Role.mentee:

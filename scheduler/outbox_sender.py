@@ -27,6 +27,7 @@ from aiogram.utils.i18n import I18n
 
 import scheduler.reminder_texts  # noqa: F401  (registers how each reminder reads)
 from bot.clock import Clock
+from bot.middlewares.retry_after import paced_by_caller
 from scheduler.outbox_texts import render_delivery
 from scheduler.pacing import Pacer
 from storage.db import Database
@@ -119,7 +120,9 @@ class OutboxSender:
             if not await mark_sending(session, delivery.ids):
                 return  # another sender claimed them, or they changed meanwhile
         try:
-            message = await self.bot.send_message(delivery.chat_id, text, reply_markup=markup)
+            # A 429 comes straight back here: the pacer pauses everyone, not this send alone.
+            with paced_by_caller():
+                message = await self.bot.send_message(delivery.chat_id, text, reply_markup=markup)
         except TelegramRetryAfter as exc:
             self.pacer.pause(exc.retry_after)
             await self._record(mark_retry, delivery.ids, self.clock.now(), "429", exc.retry_after)

@@ -18,6 +18,7 @@ from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramConflictError,
     TelegramForbiddenError,
+    TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
     TelegramUnauthorizedError,
@@ -364,3 +365,132 @@ async def test_the_standalone_server_prints_its_url_and_stops_on_sigterm():
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 15) == 0
+
+
+async def test_broken_answers_are_network_errors_naming_the_url(bot: Bot, tg: FakeTelegram):
+    tg.break_next("getMe", how="garbage")
+    with pytest.raises(TelegramNetworkError, match=r"ClientResponseError.*bot42:TEST/getMe"):
+        await bot.get_me()
+    tg.break_next(None, how="drop")
+    with pytest.raises(TelegramNetworkError, match="Server disconnected"):
+        await bot.get_me()
+    assert (await bot.get_me()).username == "mentor_test_bot"
+    assert tg.statuses[0] == 2
+    with pytest.raises(ValueError, match="broken answer"):
+        tg.break_next("getMe", how="slow")
+
+
+async def test_broken_answers_in_process_read_like_aiohttp_errors(tg: FakeTelegram):
+    from tests.fakebot import FakeSession
+
+    bot = Bot(TOKEN, session=FakeSession(tg))
+    tg.break_next("getMe", how="garbage")
+    with pytest.raises(TelegramNetworkError, match=r"ClientResponseError.*bot42:TEST/getMe"):
+        await bot.get_me()
+
+
+# What Telegram refuses, the fake refuses: each rule the whole suite then runs against.
+
+
+async def test_an_identical_edit_of_any_kind_is_not_modified(bot: Bot, tg: FakeTelegram):
+    tg.user(5)
+    sent = await bot.send_message(5, "<b>Экран</b>", parse_mode="HTML", reply_markup=keyboard("A"))
+    where = {"chat_id": 5, "message_id": sent.message_id}
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_reply_markup(**where, reply_markup=keyboard("A"))
+    # The same text written differently is the same message after parsing.
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            "<strong>Экран</strong>", **where, parse_mode="HTML", reply_markup=keyboard("A")
+        )
+    await bot.edit_message_reply_markup(**where, reply_markup=None)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_reply_markup(**where, reply_markup=None)
+    photo = await bot.send_photo(5, BufferedInputFile(b"\xff\xd8", "p.jpg"), caption="Фото")
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_caption(chat_id=5, message_id=photo.message_id, caption="Фото")
+
+
+async def test_callback_data_is_at_most_64_bytes(bot: Bot, tg: FakeTelegram):
+    tg.user(5)
+
+    def one_button(data: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="x", callback_data=data)]]
+        )
+
+    await bot.send_message(5, "ok", reply_markup=one_button("a" * 64))
+    for data in ("a" * 65, "я" * 33):  # 33 Cyrillic letters are 66 bytes
+        with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
+            await bot.send_message(5, "too long", reply_markup=one_button(data))
+    sent = tg.last(5)
+    with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
+        await bot.edit_message_reply_markup(
+            chat_id=5, message_id=sent.message_id, reply_markup=one_button("b" * 65)
+        )
+
+
+async def test_text_and_caption_limits_count_after_entity_parsing(bot: Bot, tg: FakeTelegram):
+    tg.user(5)
+    # The tags do not count: 4096 characters of text inside them pass.
+    await bot.send_message(5, "<b>" + "я" * 4096 + "</b>", parse_mode="HTML")
+    assert len(tg.last(5).text) == 4096
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(5, "<b>" + "я" * 4097 + "</b>", parse_mode="HTML")
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(5, "🙂" * 2049)  # counted in UTF-16 units, as Telegram does
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.edit_message_text("я" * 4097, chat_id=5, message_id=tg.last(5).message_id)
+    upload = BufferedInputFile(b"doc", "a.txt")
+    await bot.send_document(5, upload, caption="<i>" + "я" * 1024 + "</i>", parse_mode="HTML")
+    with pytest.raises(TelegramBadRequest, match="message caption is too long"):
+        await bot.send_document(5, upload, caption="я" * 1025)
+    with pytest.raises(TelegramBadRequest, match="message caption is too long"):
+        await bot.edit_message_caption(
+            chat_id=5, message_id=tg.last(5).message_id, caption="я" * 1025
+        )
+
+
+async def test_text_empty_after_parsing_is_refused(bot: Bot, tg: FakeTelegram):
+    tg.user(5)
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.send_message(5, "<b> </b>", parse_mode="HTML")
+    sent = await bot.send_message(5, "текст")
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.edit_message_text(
+            "<i></i>", chat_id=5, message_id=sent.message_id, parse_mode="HTML"
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1 < 2", "<b>bold", "<b>x</i>", "<blink>x</blink>", "x</b>", "<b>x</b", "<a>x"],
+)
+async def test_malformed_html_is_refused(bot: Bot, tg: FakeTelegram, text: str):
+    tg.user(5)
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(5, text, parse_mode="HTML")
+    assert tg.last(5) is None
+
+
+@pytest.mark.parametrize("name", ["Start", "my-menu", "", "a" * 33, "привет", "help me"])
+async def test_command_names_outside_telegrams_alphabet_are_refused(bot: Bot, name: str):
+    with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
+        await bot.set_my_commands([BotCommand(command=name, description="x")])
+
+
+async def test_command_names_telegram_accepts(bot: Bot, tg: FakeTelegram):
+    names = ["a", "a" * 32, "start_2"]
+    await bot.set_my_commands([BotCommand(command=n, description="x") for n in names])
+    assert [c["command"] for c in tg.commands()] == names
+
+
+async def test_a_callback_answer_is_at_most_200_characters(bot: Bot, tg: FakeTelegram):
+    user = tg.user(5)
+    await bot.send_message(5, "Pick", reply_markup=keyboard("A"))
+    for _ in range(2):
+        user.click(user.last, text="A")
+    first, second = await bot.get_updates()
+    with pytest.raises(TelegramBadRequest, match="MESSAGE_TOO_LONG"):
+        await bot.answer_callback_query(first.callback_query.id, text="я" * 201)
+    assert await bot.answer_callback_query(second.callback_query.id, text="я" * 200)

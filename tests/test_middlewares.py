@@ -1,4 +1,5 @@
-"""The middlewares every update passes: dedup, throttle, commit-before-send, errors, in-flight."""
+"""The middlewares every update passes: dedup, commit-before-send, errors, in-flight (the
+throttle: tests/test_throttle.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from sqlalchemy import func, select
 
 from storage.db import current_session
 from storage.models import Feedback, ProcessedUpdate
-from tests.support.app import running_app
 
 
 async def test_an_update_delivered_twice_is_handled_once(harness):
@@ -29,21 +29,6 @@ async def test_update_ids_that_jump_are_not_mistaken_for_duplicates(harness):
     for update_id in (10**9, 5, 10**9 + 7):
         await harness.client.feed_raw({**user.fake.send("/help"), "update_id": update_id})
     assert len(user.replies) == 3
-
-
-async def test_a_flood_from_one_person_is_slowed_and_others_are_served(settings, database, clock):
-    settings = settings.model_copy(update={"throttle_rate": 8, "throttle_window": 60.0})
-    async with running_app(settings, database, clock) as harness:
-        flooder = harness.client.user(3003)
-        for _ in range(12):
-            await flooder.send("/help")
-        texts = [m.text for m in flooder.replies]
-        warnings = [t for t in texts if t.startswith("Слишком много сообщений")]
-        assert len(warnings) == 1, texts
-        assert len(texts) == 8 + 1
-        calm = harness.client.user(3004)
-        await calm.send("/help")
-        assert calm.last.text.startswith("Что я умею")
 
 
 class TransactionProbe(BaseRequestMiddleware):

@@ -16,6 +16,7 @@ from storage.meetings import Draft, log_meeting
 from storage.models.enums import Role
 from storage.models.meetings import Meeting
 from storage.programmes import Proposal, form_programme, respond
+from tests.fakebot.keyboards import find_callback_button
 from tests.support.chat import Person
 from tests.support.seed import add_person, build_tree
 
@@ -148,6 +149,11 @@ async def test_meetings_logged_confirmed_refused_and_disputed(bot_process, tg, d
     await tg.wait_for(MENTOR, lambda m: m.text.startswith("Сохранено"), after=newest)
     listing = await mentor.say("/meetings")
     assert "Встречи: 3" in listing.text
+    assert tg.unanswered_callbacks() == []
+    # A tap on the old button once the meeting is saved is told so.
+    save = find_callback_button(summary.edits[0]["reply_markup"], "✔ Сохранить", None)
+    mentor.fake.press(summary, save["callback_data"])
+    await tg.sent_changed.wait_until(lambda: not tg.unanswered_callbacks() or None, 10)
     alerts = [r[1].get("text") for r in tg.requests_for("answerCallbackQuery")]
     assert "Эта встреча уже сохранена." in alerts
     assert await meeting_count(db_url) == 3

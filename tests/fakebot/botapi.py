@@ -21,6 +21,7 @@ WEBHOOK_CONFLICT = (
     "use deleteWebhook to delete the webhook first"
 )
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+CALLBACK_TEXT_LIMIT = 200  # the toast or alert of answerCallbackQuery
 
 
 def scope_key(scope: Any, language_code: str | None) -> tuple[str, str]:
@@ -61,7 +62,10 @@ class BotMethods(_Base):
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
+        if len(p.text("text") or "") > CALLBACK_TEXT_LIMIT:
+            raise bad_request("MESSAGE_TOO_LONG")
         self.callback_answers[query_id] = dict(p.raw)
+        self.sent_changed.notify()  # a test may wait for a tap to be answered
         return True
 
     async def api_setMyCommands(self, p: Params) -> bool:

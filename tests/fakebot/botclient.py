@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -13,10 +15,25 @@ from .users import FakeUser
 
 
 class BotClient:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, tg: FakeTelegram, **feed_kwargs: Any):
+    """`double_taps`: every `click` is a double tap (ClientUser.double_click), so a whole
+    conversation is driven the way a fast thumb and a flaky network would drive it.
+    `failure_marks`: how the bot's answers start when a handler failed."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        tg: FakeTelegram,
+        *,
+        double_taps: bool = False,
+        failure_marks: Sequence[str] = (),
+        **feed_kwargs: Any,
+    ):
         self.dispatcher = dispatcher
         self.bot = bot
         self.tg = tg
+        self.double_taps = double_taps
+        self.failure_marks = tuple(failure_marks)
         self.feed_kwargs = feed_kwargs
 
     def user(
@@ -90,7 +107,33 @@ class ClientUser:
     async def click(
         self, message: SentMessage | int, text: str | None = None, data: str | None = None
     ) -> Any:
+        if self.client.double_taps:
+            return await self.double_click(message, text=text, data=data)
         return await self.client.feed(self.fake.click(message, text=text, data=data))
+
+    async def double_click(
+        self, message: SentMessage | int, text: str | None = None, data: str | None = None
+    ) -> Any:
+        """One tap delivered twice, and a second tap on the same button of the same message,
+        all at once; then what a double tap must never do is checked: fail, leave a tap
+        unanswered, or say the same thing twice. Returns what the first delivery returned."""
+        tg = self.client.tg
+        seen = {m.message_id for m in tg.sent_to(self.id)}
+        first = self.fake.click(message, text=text, data=data)
+        again = tg.inject_duplicate(first["update_id"])
+        second = self.fake.press(message, first["callback_query"]["data"])
+        results = await asyncio.gather(*(self.client.feed(u) for u in (first, again, second)))
+        new = [m for m in tg.sent_to(self.id) if m.message_id not in seen]
+        tapped = text or data
+        marks = self.client.failure_marks
+        failed = [m for m in new if marks and (m.text or "").startswith(marks)]
+        assert not failed, f"a double tap on {tapped!r} failed:\n{tg.transcript(self.id)}"
+        assert not tg.unanswered_callbacks(), f"a double tap on {tapped!r} left a tap unanswered"
+        said = [m.text for m in new if m.kind == "message"]
+        assert len(said) == len(set(said)), (
+            f"a double tap on {tapped!r} said the same twice:\n{tg.transcript(self.id)}"
+        )
+        return results[0]
 
     async def press(
         self, message: SentMessage | int, text: str | None = None, data: str | None = None

@@ -100,6 +100,9 @@ def add_control_routes(app: web.Application, tg: FakeTelegram) -> None:
 
     async def faults(request: web.Request) -> web.Response:
         body = await _body(request)
+        if body.get("broken"):
+            tg.break_next(body.get("method"), n=int(body.get("n", 1)), how=body["broken"])
+            return web.json_response({"ok": True})
         tg.fail_next(
             body.get("method"),
             n=int(body.get("n", 1)),

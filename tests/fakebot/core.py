@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .botapi import BotMethods
-from .errors import ApiError
+from .errors import ApiError, BrokenAnswer
 from .limits import Fault, FaultPlan, RateLimiter
 from .messaging import MessagingMethods
 from .params import Params, decoded, unauthorized
@@ -87,7 +87,10 @@ class FakeTelegram(MessagingMethods, BotMethods, ReadingMethods):
     async def call(
         self, token: str, method: str, params: dict[str, Any], files: Files | None = None
     ) -> tuple[int, dict[str, Any]]:
-        """Answer one Bot API request: (HTTP status, JSON body) exactly as Telegram would."""
+        """Answer one Bot API request: (HTTP status, JSON body) exactly as Telegram would.
+
+        BrokenAnswer escapes: each face breaks the connection its own way.
+        """
         name = self._canonical.get(method.lower(), method)
         self.requests.append((name, decoded(params)))
         try:
@@ -105,6 +108,9 @@ class FakeTelegram(MessagingMethods, BotMethods, ReadingMethods):
             result = await handler(request)
         except ApiError as error:
             status, body = error.status, error.body()
+        except BrokenAnswer:
+            self.statuses[0] += 1
+            raise
         else:
             status, body = 200, {"ok": True, "result": result}
         self.statuses[status] += 1
@@ -163,6 +169,11 @@ class FakeTelegram(MessagingMethods, BotMethods, ReadingMethods):
         self.faults.add(
             Fault(method.lower() if method else None, n, status, description, retry_after)
         )
+
+    def break_next(self, method: str | None, n: int = 1, how: str = "drop") -> None:
+        """The next `n` calls get no answer: the connection drops, or garbage comes back."""
+        BrokenAnswer(how)  # refuses an unknown kind here, not at the call
+        self.faults.add(Fault(method.lower() if method else None, n, 0, None, None, how))
 
     def set_rate_limit(
         self, per_second: float | None, per_chat_per_second: float | None = 1.0

@@ -42,6 +42,22 @@ class ApiError(Exception):
         return body
 
 
+class BrokenAnswer(Exception):
+    """No Bot API answer at all: the connection is dropped, or what comes back is not HTTP.
+
+    What a crashing proxy or a broken network gives; the bot sees a network error, and
+    aiohttp puts the request URL (with the token) into some of those errors' messages.
+    """
+
+    KINDS = ("drop", "garbage")
+
+    def __init__(self, how: str) -> None:
+        if how not in self.KINDS:
+            raise ValueError(f"a broken answer is one of {self.KINDS}, not {how!r}")
+        super().__init__(how)
+        self.how = how
+
+
 def bad_request(reason: str) -> ApiError:
     return ApiError(400, f"Bad Request: {reason}")
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import ApiError, default_description, too_many_requests
+from .errors import ApiError, BrokenAnswer, default_description, too_many_requests
 
 FLOOD_CONTROLLED_PREFIX = "send"
 FLOOD_EXEMPT = frozenset({"sendchataction"})
@@ -19,8 +19,11 @@ class Fault:
     status: int
     description: str | None
     retry_after: int | None
+    broken: str | None = None  # "drop" or "garbage": no API answer at all
 
-    def error(self) -> ApiError:
+    def error(self) -> ApiError | BrokenAnswer:
+        if self.broken:
+            return BrokenAnswer(self.broken)
         retry_after = self.retry_after
         if self.status == 429 and retry_after is None:
             retry_after = 1
@@ -35,7 +38,7 @@ class FaultPlan:
     def add(self, fault: Fault) -> None:
         self.faults.append(fault)
 
-    def take(self, method: str) -> ApiError | None:
+    def take(self, method: str) -> ApiError | BrokenAnswer | None:
         for fault in self.faults:
             if fault.method in (None, method.lower()):
                 fault.remaining -= 1

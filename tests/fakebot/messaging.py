@@ -114,8 +114,10 @@ class MessagingMethods(_Base):
         return sent
 
     def _apply_edit(self, sent: SentMessage, **changes: Any) -> dict[str, Any]:
-        if all(getattr(sent, key) == value for key, value in changes.items()):
-            raise bad_request(NOT_MODIFIED)
+        # Telegram compares what the person sees, however the text was written.
+        visible = [key for key in ("text", "entities", "reply_markup") if key in changes]
+        if all(getattr(sent, key) == changes[key] for key in visible):
+            raise ApiError(400, NOT_MODIFIED)
         sent.edits.append(sent.snapshot())
         for key, value in changes.items():
             setattr(sent, key, value)

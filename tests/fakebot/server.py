@@ -9,6 +9,7 @@ from aiohttp import web
 
 from .control import add_control_routes
 from .core import FakeTelegram
+from .errors import BrokenAnswer
 
 MAX_UPLOAD = 64 * 1024 * 1024
 
@@ -33,12 +34,26 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
     return params, files
 
 
+def _break(request: web.Request, how: str) -> web.Response:
+    """Answer with no HTTP answer: the client sees a dropped connection or a bad status line."""
+    transport = request.transport
+    if transport is not None:
+        if how == "garbage":
+            transport.write(b"NOT HTTP\r\n\r\n")
+        transport.close()
+    # Nothing can be written any more; aiohttp drops this response with the connection.
+    return web.Response(status=500)
+
+
 def build_app(tg: FakeTelegram) -> web.Application:
     async def bot_method(request: web.Request) -> web.Response:
         params, files = await _read_params(request)
-        status, body = await tg.call(
-            request.match_info["token"], request.match_info["method"], params, files
-        )
+        try:
+            status, body = await tg.call(
+                request.match_info["token"], request.match_info["method"], params, files
+            )
+        except BrokenAnswer as broken:
+            return _break(request, broken.how)
         return web.json_response(body, status=status)
 
     async def download(request: web.Request) -> web.Response:

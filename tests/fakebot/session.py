@@ -7,11 +7,13 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 
 from .core import FakeTelegram
+from .errors import BrokenAnswer
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -39,12 +41,23 @@ class FakeSession(BaseSession):
             key: (upload.filename or key, b"".join([chunk async for chunk in upload.read(bot)]))
             for key, upload in files.items()
         }
-        status, body = await self.tg.call(bot.token, method.__api_method__, params, uploads)
+        try:
+            status, body = await self.tg.call(bot.token, method.__api_method__, params, uploads)
+        except BrokenAnswer as broken:
+            message = self._network_error(bot, method, broken.how)
+            raise TelegramNetworkError(method, message) from broken
         # The real check_response, so errors map to exactly the exceptions production sees.
         response = self.check_response(
             bot=bot, method=method, status_code=status, content=json.dumps(body)
         )
         return response.result  # type: ignore[return-value]
+
+    def _network_error(self, bot: Bot, method: TelegramMethod[Any], how: str) -> str:
+        """The message AiohttpSession gives for the same break, URL and token included."""
+        if how == "drop":
+            return "ServerDisconnectedError: Server disconnected"
+        url = self.api.api_url(token=bot.token, method=method.__api_method__)
+        return f"ClientResponseError: 400, message='Bad status line', url='{url}'"
 
     async def stream_content(
         self,

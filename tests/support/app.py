@@ -11,10 +11,12 @@ from aiogram import Bot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.factory import App, build_app, build_bot
+from bot.middlewares.throttle import Timer
 from storage.db import Database
 from tests.fakebot.botclient import BotClient
 from tests.fakebot.core import FakeTelegram
 from tests.fakebot.session import FakeSession
+from tests.support.chat import FAILURE_MARKS
 
 
 @dataclass
@@ -27,12 +29,20 @@ class Harness:
 
 @asynccontextmanager
 async def running_app(
-    settings: Settings, database: Database, clock: Clock, tg: FakeTelegram | None = None
+    settings: Settings,
+    database: Database,
+    clock: Clock,
+    tg: FakeTelegram | None = None,
+    throttle_timer: Timer | None = None,
+    double_taps: bool = False,
 ) -> AsyncIterator[Harness]:
     tg = tg or FakeTelegram(token=settings.bot_token.get_secret_value())
-    app = build_app(settings, database, clock)
+    app = build_app(settings, database, clock, throttle_timer=throttle_timer)
     bot = build_bot(settings, session=FakeSession(tg))
     try:
-        yield Harness(app=app, bot=bot, tg=tg, client=BotClient(app.dispatcher, bot, tg))
+        client = BotClient(
+            app.dispatcher, bot, tg, double_taps=double_taps, failure_marks=FAILURE_MARKS
+        )
+        yield Harness(app=app, bot=bot, tg=tg, client=client)
     finally:
         await bot.session.close()
