@@ -14,6 +14,7 @@ from storage.models.programmes import (
     ProgrammeComment,
     ProgrammeMember,
 )
+from storage.models.registers import RegisterEntry, RegisterPair, RegisterPairMember
 from storage.models.statistics import SchoolStatistics
 from storage.models.surveys import (
     Campaign,
@@ -50,6 +51,9 @@ __all__ = [
     "ProgrammeComment",
     "ProgrammeMember",
     "Question",
+    "RegisterEntry",
+    "RegisterPair",
+    "RegisterPairMember",
     "SchoolStatistics",
     "SurveyParticipation",
     "SurveyResponse",
