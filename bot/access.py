@@ -44,6 +44,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("invite", __("Invitation links"), frozenset(MANAGERS), admin=True),
     CommandSpec("people", __("Participants of the school"), frozenset({Role.curator})),
+    CommandSpec("import", __("Registers of the school from Excel"), frozenset(MANAGERS)),
     CommandSpec("catalogue", __("Forms and kinds of mentoring"), frozenset({Role.coordinator})),
     CommandSpec("pair", __("Form a pair or a group"), frozenset({Role.curator})),
     CommandSpec(

@@ -26,6 +26,7 @@ from storage.models.community import Practice, Question
 from storage.models.enums import MembershipStatus
 from storage.models.outbox import OutboxMessage
 from storage.models.programmes import Programme, ProgrammeMember
+from storage.models.registers import RegisterEntry
 from storage.survey_answers import erase_participations, participations_for_export
 
 
@@ -160,6 +161,8 @@ async def erase_person(
     await erase_participations(session, survey_key, person_id)
     await erase_meeting_data(session, person_id)
     await session.execute(delete(Question).where(Question.asker_id == person_id))
+    # The school's register rows they joined from: a later import starts afresh.
+    await session.execute(delete(RegisterEntry).where(RegisterEntry.person_id == person_id))
     # A case in the bank of best practices is the school's shared knowledge: it stays, but no
     # longer names its author.
     await session.execute(

@@ -66,6 +66,9 @@ class RegisterPair(Base):
     programme_id: Mapped[int | None] = mapped_column(
         ForeignKey("programmes.id", ondelete="SET NULL")
     )
+    # Why it could not be formed once every member joined (storage/programmes.Problem);
+    # such a pair is not tried again. None while waiting or once formed.
+    refused: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
 

@@ -62,6 +62,7 @@ def upgrade() -> None:
     sa.Column('planned_end_on', sa.Date(), nullable=False),
     sa.Column('goals', sa.Text(), nullable=False),
     sa.Column('programme_id', sa.Integer(), nullable=True),
+    sa.Column('refused', sa.String(length=32), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['people.id'], name=op.f('fk_register_pairs_created_by_people'), ondelete='SET NULL'),
