@@ -11,6 +11,7 @@ cell is a group; a mentee row names its mentor(s); both sides naming the same pa
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -249,6 +250,52 @@ def _changes(row: PersonRow, known: Known) -> dict[str, Any]:
     }
 
 
+class _Linker:
+    """Finds the person a link cell names: someone in the file's other register, else
+    someone the school has; disambiguated by the workplace beside the name. Indexed by
+    surname once, so two thousand links do not each scan two thousand people."""
+
+    def __init__(self, people: list[PlannedPerson], school: School) -> None:
+        self.in_file: dict[tuple[Role, str], list[PlannedPerson]] = defaultdict(list)
+        for person in people:
+            self.in_file[(person.role, _surname(person.first.name_key))].append(person)
+        claimed = {p.match.handle for p in people if p.match is not None}
+        self.in_school: dict[tuple[Role, str], list[Known]] = defaultdict(list)
+        for role, known in school.known.items():
+            for item in known:
+                if item.handle not in claimed:
+                    self.in_school[(role, _surname(item.name_key))].append(item)
+
+    def resolve(
+        self, link: str, row: PersonRow, role: Role, notes: list[Note], links: dict[str, Known]
+    ) -> PlannedPerson | Known | None:
+        surname = _surname(name_key(link))
+        found: list[PlannedPerson | Known] = [
+            *(p for p in self.in_file[(role, surname)] if name_matches(link, p.first.name_key)),
+            *(k for k in self.in_school[(role, surname)] if name_matches(link, k.name_key)),
+        ]
+        if len(found) > 1 and row.link_workplace:
+            place = name_key(row.link_workplace)
+            found = [
+                f
+                for f in found
+                if (f.first.workplace_key if isinstance(f, PlannedPerson) else f.workplace_key)
+                == place
+            ] or found
+        if len(found) != 1:
+            code = "link_ambiguous" if found else "link_unknown"
+            notes.append(Note(row.ref, code, {"name": link}))
+            return None
+        chosen = found[0]
+        if isinstance(chosen, Known) and chosen.entry_id is None:
+            links[chosen.handle] = chosen
+        return chosen
+
+
+def _surname(key: str) -> str:
+    return re.split(r"[\s.]+", key, maxsplit=1)[0]
+
+
 def _pairs(
     people: list[PlannedPerson],
     school: School,
@@ -256,28 +303,32 @@ def _pairs(
     notes: list[Note],
     links: dict[str, Known],
 ) -> list[PlannedPair]:
+    linker = _Linker(people, school)
     candidates: list[tuple[PersonRow, list, list]] = []
     for person in people:
         for row in person.rows:
             if not row.links:
                 continue
             other = Role.mentee if person.role == Role.mentor else Role.mentor
-            named = [_resolve(n, row, other, people, school, notes, links) for n in row.links]
+            named = [linker.resolve(n, row, other, notes, links) for n in row.links]
             if any(n is None for n in named):
                 continue
             own: list = [person]
             mentors, mentees = (own, named) if person.role == Role.mentor else (named, own)
             candidates.append((row, mentors, mentees))
     # A mentee row naming its mentor is the pair a mentor row may name too (or a group).
-    groups = [(r, m, e) for r, m, e in candidates if r.role == Role.mentor]
-    kept: list[tuple[PersonRow, list, list]] = list(groups)
+    groups: dict[int, list[tuple[list, list]]] = defaultdict(list)
+    for row, mentors, mentees in candidates:
+        if row.role == Role.mentor:
+            groups[id(mentors[0])].append((mentors, mentees))
+    kept: list[tuple[PersonRow, list, list]] = [c for c in candidates if c[0].role == Role.mentor]
     for row, mentors, mentees in candidates:
         if row.role == Role.mentor:
             continue
         covered = any(
-            all(any(x is y for y in g_mentors) for x in mentors)
-            and any(mentees[0] is y for y in g_mentees)
-            for _r, g_mentors, g_mentees in groups
+            any(mentees[0] is y for y in g_mentees)
+            for mentor in mentors
+            for _g_mentors, g_mentees in groups.get(id(mentor), [])
         )
         if not covered:
             kept.append((row, mentors, mentees))
@@ -294,40 +345,6 @@ def _pairs(
         pair.existing = _exists(pair, school)
         pairs.append(pair)
     return pairs
-
-
-def _resolve(
-    link: str,
-    row: PersonRow,
-    role: Role,
-    people: list[PlannedPerson],
-    school: School,
-    notes: list[Note],
-    links: dict[str, Known],
-) -> PlannedPerson | Known | None:
-    """The person a link cell names: someone in the file's other register, else someone the
-    school has; disambiguated by the workplace beside the name."""
-    in_file = [p for p in people if p.role == role and name_matches(link, p.first.name_key)]
-    claimed = {p.match.handle for p in people if p.match is not None}
-    in_school = [
-        k for k in school.known[role] if k.handle not in claimed and name_matches(link, k.name_key)
-    ]
-    found: list[PlannedPerson | Known] = [*in_file, *in_school]
-    if len(found) > 1 and row.link_workplace:
-        place = name_key(row.link_workplace)
-        found = [
-            f
-            for f in found
-            if (f.first.workplace_key if isinstance(f, PlannedPerson) else f.workplace_key) == place
-        ] or found
-    if len(found) != 1:
-        code = "link_ambiguous" if found else "link_unknown"
-        notes.append(Note(row.ref, code, {"name": link}))
-        return None
-    chosen = found[0]
-    if isinstance(chosen, Known) and chosen.entry_id is None:
-        links[chosen.handle] = chosen
-    return chosen
 
 
 def _category(person: PlannedPerson | Known) -> str | None:
