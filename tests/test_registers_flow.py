@@ -4,8 +4,14 @@ pending list, reminders, new links, deletion, the invitations list and the cards
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
+import docx
+import openpyxl
 from sqlalchemy import func, select
 
+from handlers.people_common import GuardianConsent
 from handlers.registers.common import (
     ImportSchool,
     PendingAct,
@@ -15,6 +21,8 @@ from handlers.registers.common import (
 )
 from storage.models import (
     Membership,
+    MentorProfile,
+    OutboxMessage,
     Programme,
     RegisterEntry,
     RegisterPair,
@@ -22,6 +30,8 @@ from storage.models import (
 from storage.models.enums import MembershipStatus, Role
 from storage.registers.sample import registers_workbook
 from tests.support.seed import add_person, build_tree
+from tests.test_registers_storage import mentor, teacher
+from tests.test_registers_storage import workbook as workbook_of
 
 CURATOR, OTHER_CURATOR, COORDINATOR = 6001, 6002, 6003
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -162,3 +172,194 @@ async def test_hostile_files_are_refused_and_nothing_stored(harness, clock):
     # Still waiting for a file: a good one now goes through.
     dry = await send_file(curator, workbook(clock))
     assert "New people: 9" in dry.text
+
+
+async def import_file(curator, data: bytes) -> None:
+    await curator.send("/import")
+    dry = await send_file(curator, data)
+    await curator.click(dry, text="✔ Apply")
+
+
+async def entry_codes(harness) -> dict[str, RegisterEntry]:
+    async with harness.app.database.reading() as s:
+        return {e.full_name: e for e in (await s.scalars(select(RegisterEntry))).all()}
+
+
+async def test_joining_with_a_correction_and_the_pair_proposed_then_accepted(harness, clock):
+    _tree, curator = await school(harness, clock)
+    data = workbook_of(
+        [mentor("Орлов Глеб", "Ким Анна")], [teacher("Ким Анна", mentor_name="Орлов Г.")]
+    )
+    await import_file(curator, data)
+    codes = await entry_codes(harness)
+    gleb, anna = harness.client.user(6201), harness.client.user(6202)
+    await gleb.send(f"/start {codes['Орлов Глеб'].code}")
+    await gleb.click(gleb.last, text="✔ Согласен(-на)")
+    summary = gleb.last
+    assert (
+        summary.text.startswith("Проверьте, всё ли верно:")
+        and "Основные компетенции: ЕГЭ" in summary.text
+    )
+    await gleb.click(summary, text="✎ Изменить")
+    await gleb.click(summary, text="Основные компетенции")
+    await gleb.send("подготовка к ЕГЭ и олимпиадам")
+    await gleb.click(gleb.last, text="✔ Всё верно")
+    assert gleb.last.text.startswith("Готово! Вы зарегистрированы: наставник")
+    async with harness.app.database.reading() as s:
+        assert (await s.scalar(select(func.count()).select_from(Programme))) == 0
+    await anna.send(f"/start {codes['Ким Анна'].code}")
+    await anna.click(anna.last, text="✔ Согласен(-на)")
+    await anna.click(anna.last, text="✔ Всё верно")
+    # Both joined: the pair is proposed to both, as /pair would.
+    offers = [u.last for u in (gleb, anna)]
+    assert all("приглашает вас в наставническую пару" in m.text for m in offers), offers
+    for user, offer in zip((gleb, anna), offers, strict=True):
+        await user.click(offer, text="✔ Согласен(-на)")
+    async with harness.app.database.reading() as s:
+        programme = await s.scalar(select(Programme))
+        assert programme.status == "active" and programme.goals == "дисциплина на уроках"
+        competencies = await s.scalar(select(MentorProfile.competencies))
+        assert competencies == "подготовка к ЕГЭ и олимпиадам"
+    told = [
+        m.text
+        for m in curator.replies
+        if "присоединяется" in (m.text or "") or "has joined" in (m.text or "")
+    ]
+    assert len(told) == 2
+
+
+async def test_used_expired_and_declined_links(harness, clock):
+    _tree, curator = await school(harness, clock)
+    await import_file(curator, workbook_of([], [teacher("Ким Анна"), teacher("Лебедева Ольга")]))
+    codes = await entry_codes(harness)
+    first, second = harness.client.user(6301), harness.client.user(6302)
+    await first.send(f"/start {codes['Ким Анна'].code}")
+    await first.click(first.last, text="✖ Не согласен(-на)")
+    assert "никакие сведения о вас не сохранены" in first.last.text
+    async with harness.app.database.reading() as s:
+        assert (await s.get(RegisterEntry, codes["Ким Анна"].id)).opened_by is None
+    await first.send(f"/start {codes['Ким Анна'].code}")
+    await first.click(first.last, text="✔ Согласен(-на)")
+    await first.click(first.last, text="✔ Всё верно")
+    await second.send(f"/start {codes['Ким Анна'].code}")
+    assert "уже использовано" in second.last.text
+    await first.send(f"/start {codes['Ким Анна'].code}")
+    assert "Вы уже присоединились" in first.last.text
+    clock.advance(timedelta(days=31))
+    await second.send(f"/start {codes['Лебедева Ольга'].code}")
+    assert "истёк" in second.last.text
+
+
+async def test_the_pending_list_card_new_link_deletion_reminder_and_documents(harness, clock):
+    _tree, curator = await school(harness, clock)
+    await import_file(curator, workbook(clock, mentors=2, mentees=3, per_mentor=1))
+    codes = await entry_codes(harness)
+    opener = harness.client.user(6401)
+    name = next(n for n, e in codes.items() if e.role == "mentee")
+    await opener.send(f"/start {codes[name].code}")  # opened, not finished
+    await curator.send("/import")
+    menu = curator.last
+    assert "Not joined yet: 5 (opened the link: 1, expired: 0)" in menu.text
+    await curator.click(menu, text="👥 Who has not joined")
+    listing = curator.last
+    assert "not joined yet — 5" in listing.text and "opened, not finished" in listing.text
+    await curator.click(listing, text="🔔 Remind the 1 who opened the link")
+    async with harness.app.database.reading() as s:
+        (reminder,) = (await s.scalars(select(OutboxMessage))).all()
+    assert reminder.kind == "register_reminder" and reminder.params["link"].endswith(
+        codes[name].code
+    )
+    await curator.click(listing, text="🔔 Remind the 1 who opened the link")  # the same day: once
+    assert await count(harness, OutboxMessage) == 1
+
+    await curator.click(listing, text="📄 Invitations, XLSX")
+    sheet = openpyxl.load_workbook(io.BytesIO(curator.last.file_bytes)).active
+    rows = list(sheet.iter_rows(min_row=2, max_row=6, values_only=True))
+    assert len(rows) == 5 and {r[1] for r in rows} == set(codes)
+    assert all(r[4].startswith("https://t.me/") for r in rows)
+    assert any(r[3] and r[3].endswith("А") for r in rows)  # a pupil's class
+    await curator.click(listing, text="🪪 Cards with QR codes, DOCX")
+    cards = docx.Document(io.BytesIO(curator.last.file_bytes))
+    assert len(cards.inline_shapes) == 5
+
+    first_button = next(b for b in listing.buttons if b.startswith("1. "))
+    await curator.click(listing, text=first_button)  # the card replaces the list in place
+    old_code = codes[first_button.removeprefix("1. ")].code
+    await curator.click(listing, text="🔄 New link")
+    entry = (await entry_codes(harness))[first_button.removeprefix("1. ")]
+    assert entry.code != old_code and entry.code in listing.text
+    await curator.click(listing, text="🗑 Delete the record")
+    await curator.click(listing, text="🗑 Yes, delete")
+    assert await count(harness, RegisterEntry) == 4
+    # The deleted person's link no longer works: an ordinary invitation check answers.
+    stranger = harness.client.user(6402)
+    await stranger.send(f"/start {entry.code}")
+    assert stranger.last.text.startswith("Ссылка-приглашение недействительна.")
+
+
+async def test_a_coordinator_imports_into_a_school_in_scope_only(harness, clock):
+    tree, _curator = await school(harness, clock)
+    coordinator = harness.client.user(COORDINATOR)
+    await english(coordinator)
+    await coordinator.send("/import")
+    picker = coordinator.last
+    assert picker.text == "Into which school do you want to import the registers?"
+    assert set(picker.buttons) == {"МБОУ лицей № 9", "МБОУ СОШ № 2"}
+    await coordinator.press(picker, data=ImportSchool(school_id=tree.foreign_school_id).pack())
+    answer = harness.tg.requests_for("answerCallbackQuery")[-1][1]
+    assert "cannot import into this school" in answer["text"]
+    await coordinator.click(picker, text="МБОУ лицей № 9")
+    prompt = coordinator.last
+    assert "Who has not joined" not in " ".join(prompt.buttons)  # pending people: curators only
+    dry = await send_file(coordinator, workbook(clock))
+    await coordinator.click(dry, text="✔ Apply")
+    assert await count(harness, RegisterEntry) == 9
+    await coordinator.press(prompt, data=PendingPage(school_id=tree.school_id).pack())
+    answer = harness.tg.requests_for("answerCallbackQuery")[-1][1]
+    assert "not your school" in answer["text"]
+
+
+async def test_apply_after_the_school_changed_shows_the_new_dry_run(harness, clock):
+    _tree, curator = await school(harness, clock)
+    coordinator = harness.client.user(COORDINATOR)
+    await english(coordinator)
+    await curator.send("/import")
+    dry = await send_file(curator, workbook(clock))
+    await coordinator.send("/import")
+    await coordinator.click(coordinator.last, text="МБОУ лицей № 9")
+    other = await send_file(coordinator, workbook(clock, mentors=1, mentees=1))
+    await coordinator.click(other, text="✔ Apply")
+    await curator.click(dry, text="✔ Apply")
+    assert curator.last.text.startswith("The school changed since the dry run")
+    assert "New people: 7" in curator.last.text
+    assert await count(harness, RegisterEntry) == 2
+    await curator.click(curator.last, text="✔ Apply")
+    assert await count(harness, RegisterEntry) == 9
+
+
+async def test_a_guardians_consent_forms_the_pair_that_waited(harness, clock):
+    tree, curator = await school(harness, clock)
+    pupil = teacher("Ким Анна", 2013, mentor_name="Орлов Глеб", form="Учитель – ученик")
+    pupil[7], pupil[8] = "ученик", None
+    await import_file(curator, workbook_of([mentor("Орлов Глеб")], [pupil]))
+    codes = await entry_codes(harness)
+    for number, name in ((6501, "Орлов Глеб"), (6502, "Ким Анна")):
+        user = harness.client.user(number)
+        await user.send(f"/start {codes[name].code}")
+        await user.click(user.last, text="✔ Согласен(-на)")
+        if "Проверьте" not in user.last.text:  # a pupil is asked the grade the file lacks
+            await user.send("7")
+        await user.click(user.last, text="✔ Всё верно")
+    assert await count(harness, Programme) == 0  # the pupil waits for the guardian
+    entry = (await entry_codes(harness))["Ким Анна"]
+    await curator.press(
+        curator.last,
+        data=GuardianConsent(
+            school_id=tree.school_id, person_id=entry.person_id, confirmed=True
+        ).pack(),
+    )
+    async with harness.app.database.reading() as s:
+        programme = await s.scalar(select(Programme))
+    assert programme is not None and programme.status == "proposed"
+    pupil_chat = harness.client.user(6502)
+    assert "приглашает вас в наставническую пару" in pupil_chat.last.text
