@@ -302,3 +302,61 @@ async def test_forget_erases_the_persons_register_entries(database):
         )
         == 0
     )
+
+
+async def test_the_ticker_forms_ready_pairs_and_asks_through_the_outbox(database):
+    tree = await build_tree(database, NOW)
+    data = workbook([mentor("Орлов Глеб", "Ким Анна")], [teacher("Ким Анна")])
+    await run(database, tree.school_id, data)
+    found = await entries(database)
+    people = {}
+    for number, name in enumerate(("Орлов Глеб", "Ким Анна"), 770):
+        people[name] = await add_person(
+            database, number, name, Role.curator, tree.other_school_id, NOW
+        )
+        async with database.transaction() as s:
+            await join(
+                s, found[name].id, people[name], {"full_name": name, **found[name].fields}, NOW
+            )
+    job = RegistersJob(database, FrozenClock(NOW), "Europe/Moscow", retention_days=60)
+    await job()
+    async with database.reading() as s:
+        asks = (await s.scalars(select(OutboxMessage).order_by(OutboxMessage.person_id))).all()
+        programme = await s.scalar(select(Programme))
+    assert [(m.kind, m.person_id) for m in asks] == [
+        ("register_pair", people["Орлов Глеб"]),
+        ("register_pair", people["Ким Анна"]),
+    ]
+    assert asks[0].params["programme_id"] == programme.id and programme.status == "proposed"
+    assert asks[0].params["mentees"] == ["Ким Анна"]
+
+
+def test_the_outbox_messages_of_the_registers_read_in_russian():
+    from bot.i18n import build_i18n
+    from scheduler.outbox_texts import RENDERERS
+    from scheduler.registers import RegistersJob  # noqa: F401  (registers the renderers)
+
+    i18n = build_i18n("ru")
+    with i18n.context(), i18n.use_locale("ru"):
+        pair = RENDERERS["register_pair"](
+            {
+                "programme_id": 5,
+                "school": "Лицей",
+                "is_group": False,
+                "mentors": ["Орлов Глеб"],
+                "mentees": ["Ким Анна"],
+                "starts_on": "2026-09-01",
+                "planned_end_on": "2027-05-31",
+                "goals": "дисциплина",
+            }
+        )
+        reminder = RENDERERS["register_reminder"](
+            {"school": "Лицей", "link": "https://t.me/bot?start=x", "expires": "2026-12-23"}
+        )
+        erasure = RENDERERS["register_erasure"](
+            {"school": "Лицей", "count": 3, "names": ["А Б", "В Г", "Д Е"], "day": "2027-02-21"}
+        )
+    assert pair.text.startswith("«Лицей» приглашает вас в наставническую пару.")
+    assert [b.callback_data for b in pair.buttons[0]] == ["pr_a:5:1", "pr_a:5:0"]
+    assert "до 23.12.2026" in reminder.text and reminder.buttons[0][0].url.endswith("start=x")
+    assert erasure.text.startswith("21.02.2027 будут удалены записи 3 человек")

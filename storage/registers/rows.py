@@ -165,10 +165,9 @@ def _row(
     if problems:
         return None, problems
     mark = cell_text(column("mark")).casefold()
-    links = []
-    for index in header.link_columns[:1] if len(header.link_columns) == 1 else ():
-        links = linked_names(_cell(cells, index))
-    if len(header.link_columns) > 1:
+    if len(header.link_columns) == 1:
+        links = linked_names(_cell(cells, header.link_columns[0]))
+    else:  # the other side's name in three columns: one name
         joined = join_name_parts(*(_cell(cells, i) for i in header.link_columns))
         links = [joined] if joined else []
     return (

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.catalogue import EntryKind, entries
@@ -17,7 +17,7 @@ from storage.models.enums import Role
 from storage.models.orgs import Membership
 from storage.models.profiles import MenteeProfile, MentorProfile
 from storage.models.programmes import Programme, ProgrammeMember
-from storage.models.registers import RegisterEntry, RegisterPair, RegisterPairMember
+from storage.models.registers import RegisterEntry, RegisterPair
 from storage.pairing import municipality_of
 from storage.registers.values import dash_folded, name_key
 
@@ -83,29 +83,14 @@ async def load_school(session: AsyncSession, school_id: int) -> School:
         )
         if entry.person_id is not None:
             linked.add((role.value, entry.person_id))
-    for role, profile, workplace in (
-        (Role.mentor, MentorProfile, MentorProfile.workplace),
-        (Role.mentee, MenteeProfile, None),
-    ):
-        people = await session.execute(
-            select(Person.id, Person.full_name, profile.birth_year, workplace or profile.person_id)
-            .join(Membership, Membership.person_id == Person.id)
-            .outerjoin(profile, profile.person_id == Person.id)
-            .where(
-                Membership.organization_id == school_id,
-                Membership.role == role.value,
-                Person.full_name.is_not(None),
-                Person.erased_at.is_(None),
-            )
+    for role, person_id, full_name, year, place in await _registered(session, school_id):
+        if (role.value, person_id) in linked:
+            continue
+        linked.add((role.value, person_id))
+        place_key = name_key(place) if place else None
+        known[role].append(
+            Known(role, name_key(full_name), full_name, year, place_key, None, person_id)
         )
-        for person_id, full_name, year, place in people.all():
-            if (role.value, person_id) in linked:
-                continue
-            linked.add((role.value, person_id))
-            place_key = name_key(place) if workplace is not None and place else None
-            known[role].append(
-                Known(role, name_key(full_name), full_name, year, place_key, None, person_id)
-            )
     municipality_id = await municipality_of(session, school_id)
     forms: dict[str, tuple[int, str]] = {}
     by_code: dict[str, tuple[int, str]] = {}
@@ -133,6 +118,34 @@ async def load_school(session: AsyncSession, school_id: int) -> School:
     return School(school_id, known, forms, by_code, planned, programmes)
 
 
+async def _registered(session: AsyncSession, school_id: int) -> list[tuple]:
+    """(role, person id, name, year of birth, workplace) of the school's mentors and
+    mentees who registered, whatever their status."""
+    found = []
+    for role, profile, workplace in (
+        (Role.mentor, MentorProfile, MentorProfile.workplace),
+        (Role.mentee, MenteeProfile, None),
+    ):
+        rows = await session.execute(
+            select(
+                Person.id,
+                Person.full_name,
+                profile.birth_year,
+                workplace if workplace is not None else literal(None),
+            )
+            .join(Membership, Membership.person_id == Person.id)
+            .outerjoin(profile, profile.person_id == Person.id)
+            .where(
+                Membership.organization_id == school_id,
+                Membership.role == role.value,
+                Person.full_name.is_not(None),
+                Person.erased_at.is_(None),
+            )
+        )
+        found += [(role, *row) for row in rows.all()]
+    return found
+
+
 _SYNONYMS = (
     (r"\bпедагог\w*", "учитель"),
     (r"\bобучающ\w*", "ученик"),
@@ -157,12 +170,3 @@ def find_form(school: School, text: str) -> tuple[int, str] | None:
     if key.startswith("руководитель"):
         return school.form_by_code.get("head_teacher")
     return None
-
-
-async def member_key_of(session: AsyncSession, pair_id: int) -> str:
-    rows = await session.execute(
-        select(RegisterPairMember.role, RegisterPairMember.entry_id).where(
-            RegisterPairMember.pair_id == pair_id
-        )
-    )
-    return ",".join(f"{role}:{entry}" for role, entry in sorted(rows.all()))
