@@ -225,7 +225,7 @@ async def _plan(
         await bot.download(file_id, destination=buffer)
     except TelegramBadRequest as error:  # e.g. «file is too big» past Telegram's 20 MB
         log.info("import: download refused: %s", error)
-        raise FileProblem("too_big", size=0, limit=0) from None
+        raise FileProblem("not_downloaded") from None
     # The file is parsed off the event loop: a large workbook takes a second of CPU.
     tables = await asyncio.to_thread(read_tables, buffer.getvalue(), file_name or "")
     today = await school_today(session, settings, clock, school.id)

@@ -63,6 +63,9 @@ def file_problem(problem: FileProblem) -> str:
             "The registers have too many rows ({rows}; at most {limit}). Send one school's "
             "registers at a time."
         ).format(rows=p["rows"], limit=p["limit"]),
+        "not_downloaded": lambda: _(
+            "Telegram did not hand the file over to the bot. Send it again, at most {limit} MB."
+        ).format(limit=_megabytes(MAX_BYTES)),
         "no_register": lambda: _(
             "No register was found in the file. The header needs at least the name column "
             "(«ФИО наставника» or «ФИО наставляемого», or «Фамилия», «Имя», «Отчество») and "
