@@ -121,6 +121,23 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
             {"role": role, "organization": org, "used_at": _plain(used_at)}
             for used_at, role, org in used.all()
         ],
+        # The school's register rows the person joined from, as the school's file gave them.
+        "school_registers": [
+            {
+                "organization": org,
+                "role": entry.role,
+                "full_name": entry.full_name,
+                "birth_year": entry.birth_year,
+                "fields": entry.fields,
+                "joined_at": _plain(entry.joined_at),
+            }
+            for entry, org in await session.execute(
+                select(RegisterEntry, Organization.name)
+                .join(Organization, Organization.id == RegisterEntry.school_id)
+                .where(RegisterEntry.person_id == person_id)
+                .order_by(RegisterEntry.id)
+            )
+        ],
         "feedback": [_columns(f, "id", "person_id") for f in feedback],
         "conversation_state": [_columns(s, "key") for s in states],
         # That the person answered questionnaires, never what: responses carry no identity.

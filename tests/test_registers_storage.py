@@ -23,7 +23,7 @@ from storage.models import (
     RegisterPair,
 )
 from storage.models.enums import MembershipStatus, Role
-from storage.privacy import erase_person
+from storage.privacy import erase_person, export_person
 from storage.registers import applying
 from storage.registers.applying import apply_plan, renew
 from storage.registers.joining import join
@@ -293,6 +293,9 @@ async def test_forget_erases_the_persons_register_entries(database):
     person = await add_person(database, 760, "Ким Анна", Role.curator, tree.other_school_id, NOW)
     async with database.transaction() as s:
         await join(s, entry.id, person, {"full_name": "Ким Анна", **entry.fields}, NOW)
+    async with database.reading() as s:
+        (copy,) = (await export_person(s, person))["school_registers"]
+    assert copy["full_name"] == "Ким Анна" and copy["fields"]["request"] == "дисциплина на уроках"
     async with database.transaction() as s:
         await erase_person(s, person, NOW)
     assert await count(database, RegisterEntry) == 0
