@@ -166,8 +166,3 @@ async def erasure_soon(
     for school_id, expires_at, name in rows.all():
         grouped[(school_id, (expires_at + retention).date())].append(name)
     return [ErasureSoon(s, d, names) for (s, d), names in sorted(grouped.items())]
-
-
-async def entries_of_person(session: AsyncSession, person_id: int) -> list[RegisterEntry]:
-    rows = await session.scalars(select(RegisterEntry).where(RegisterEntry.person_id == person_id))
-    return list(rows.all())
