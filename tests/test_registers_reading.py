@@ -187,6 +187,7 @@ def test_rows_refused_with_reasons():
         [5, "Орлов Глеб", 2012, "запрос", None, None, None, "ученик", "14"],
         [6, "Козлов Олег", 2012, "ок", "01.09.2026"],
         [7, "Волков Илья", 2012, "запрос", "01.09.2026"],
+        [8, "Иванов2", 2012, "запрос"],
     ]
     ((_role, found, refused),) = people(xlsx(("Лист", rows)))
     reasons = {r.ref.row: r.code for r in refused}
@@ -197,8 +198,23 @@ def test_rows_refused_with_reasons():
         5: "bad_category",
         6: "bad_number",
         7: "bad_length",
+        9: "bad_name",
     }
     assert [r.full_name for r in found] == ["Волков Илья"]
+
+
+def test_a_young_teachers_experience_and_the_order_of_dates():
+    header = [*MENTEE_HEADER, "Категория", "Стаж", "Дата завершения программы"]
+    rows = [
+        header,
+        [1, "Юдина Вера", 1999, "запрос", "01.09.2026", None, None, "молодой специалист", 5],
+        [2, "Зуев Олег", 1999, "запрос", "01.09.2026", None, None, "учитель", 5, "01.09.2025"],
+        [3, "Ким Анна", 1999, "запрос", "01.09.2026", None, None, None, 2, "31.05.2027"],
+    ]
+    ((_role, found, refused),) = people(xlsx(("Лист", rows)))
+    assert {r.ref.row: r.code for r in refused} == {2: "young_experience", 3: "dates_order"}
+    (anna,) = found
+    assert anna.fields["category"] == "young_teacher" and anna.ended == date(2027, 5, 31)
 
 
 def test_other_sheets_of_the_export_are_not_registers():

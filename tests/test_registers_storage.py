@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FrozenClock
 from scheduler.registers import RegistersJob
+from storage.indicators import build_summary
 from storage.models import (
     Membership,
     MentorProfile,
@@ -30,7 +31,8 @@ from storage.registers.joining import join
 from storage.registers.pairs import form_ready
 from storage.registers.plan import make_plan
 from storage.registers.reading import read_tables
-from tests.support.seed import add_person, build_tree
+from storage.report_xlsx import build_workbook
+from tests.support.seed import add_person, build_tree, make_programme
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 MENTORS = [
@@ -363,3 +365,47 @@ def test_the_outbox_messages_of_the_registers_read_in_russian():
     assert [b.callback_data for b in pair.buttons[0]] == ["pr_a:5:1", "pr_a:5:0"]
     assert "до 23.12.2026" in reminder.text and reminder.buttons[0][0].url.endswith("start=x")
     assert erasure.text.startswith("21.02.2027 будут удалены записи 3 человек")
+
+
+async def test_the_export_of_a_school_imports_back_without_a_change(database):
+    """/export's registers, groups and pairs included, read back: everyone and every
+    programme is recognised; nothing would be written."""
+    tree = await build_tree(database, NOW)
+    school = tree.school_id
+    curator = await add_person(database, 780, "Абрамова Ольга", Role.curator, school, NOW)
+    mentors = [
+        await add_person(database, 781 + i, name, Role.mentor, school, NOW)
+        for i, name in enumerate(("Орлов Глеб", "Сёмина Алёна"))
+    ]
+    mentees = [
+        await add_person(
+            database, 790 + i, name, Role.mentee, school, NOW, profile={"birth_year": 1998 + i}
+        )
+        for i, name in enumerate(("Ким Анна", "Лебедева Ольга", "Юдина Вера"))
+    ]
+    await make_programme(database, tree, NOW, curator, mentors[0], mentees[:2])  # a group
+    await make_programme(database, tree, NOW, curator, mentors[1], mentees[2:])  # a pair
+    async with database.reading() as s:
+        summary = await build_summary(s, school, NOW.date())
+        exported = await build_workbook(s, summary)
+    plan = await run(database, school, exported, apply=False)
+    assert plan.rows == 5 and not plan.refused and not plan.new
+    assert len(plan.matched) == 5 and not plan.changed
+    assert sorted((len(p.mentors), len(p.mentees), p.existing) for p in plan.pairs) == [
+        (1, 1, True),
+        (1, 2, True),
+    ]
+    assert not plan.changes_anything
+
+
+async def test_two_rows_claiming_one_person_of_the_school(database):
+    tree = await build_tree(database, NOW)
+    await add_person(
+        database, 800, "Орлов Глеб", Role.mentor, tree.school_id, NOW, profile={"workplace": ""}
+    )
+    first, second = mentor("Орлов Глеб"), mentor("Орлов Глеб", workplace="Гимназия № 2")
+    plan = await run(database, tree.school_id, workbook([first, second], []), apply=False)
+    assert [(p.first.fields["workplace"], p.match is not None) for p in plan.people] == [
+        ("МБОУ лицей № 9", True)
+    ]
+    assert [(r.ref.row, r.code, r.params) for r in plan.refused] == [(3, "same_person", {"row": 2})]

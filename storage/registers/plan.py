@@ -106,11 +106,9 @@ class ImportPlan:
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.new or self.changed or self.new_pairs or self._new_links)
-
-    @property
-    def _new_links(self) -> list[PlannedPerson]:
-        return [p for p in self.matched if p.match and p.match.entry_id is None]
+        # Linking registered people to their rows alone is not worth an Apply: they are
+        # found by name again next time; an apply with anything else links them too.
+        return bool(self.new or self.changed or self.new_pairs)
 
     def digest(self) -> str:
         """What the curator was shown, so an apply that would do something else is caught."""
