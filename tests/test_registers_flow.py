@@ -157,6 +157,17 @@ async def test_forged_and_foreign_callbacks_are_refused(harness, clock):
     assert await count(harness, RegisterEntry) == 9
 
 
+async def test_the_template_is_a_register_file_the_import_reads(harness, clock):
+    _tree, curator = await school(harness, clock)
+    await curator.send("/import")
+    await curator.click(curator.last, text="📥 Template, XLSX")
+    template = curator.last
+    assert template.kind == "document" and template.file_name == "registers-template.xlsx"
+    dry = await send_file(curator, template.file_bytes)
+    assert "New people: 2" in dry.text and "Pairs and groups found: 1, new 1" in dry.text
+    assert "Rows refused" not in dry.text
+
+
 async def test_hostile_files_are_refused_and_nothing_stored(harness, clock):
     _tree, curator = await school(harness, clock)
     await curator.send("/import")

@@ -44,6 +44,10 @@ class PendingFiles(CallbackData, prefix="rg_f"):
     kind: str  # xlsx, docx
 
 
+class TemplateAsked(CallbackData, prefix="rg_t"):
+    pass
+
+
 class RemindOpened(CallbackData, prefix="rg_r"):
     school_id: int
 

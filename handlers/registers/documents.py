@@ -58,6 +58,61 @@ def invitations_xlsx(school: str, invitations: Sequence[Invitation]) -> bytes:
     return buffer.getvalue()
 
 
+def registers_template() -> bytes:
+    """Both registers with the columns of seed 001 (as /export writes them) and the optional
+    ones that spare people typing when they join, one example row each and a help sheet."""
+    from storage.report_registers import MENTEE_COLUMNS, MENTOR_COLUMNS
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    optional = book.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8F0FE"}
+    )
+    for title, columns, extra, example in (
+        (
+            "База наставников",
+            MENTOR_COLUMNS,
+            ("Категория", "Должность", "Стаж", "Наставляемых не более"),
+            (1, "Орлова Мария Ивановна", "МБОУ СОШ № 1", "подготовка к ЕГЭ", "", "", "",
+             "8 ч в месяц", "01.09.2026", "Ким Анна Сергеевна", "Учитель – учитель", "", "",
+             "", "", "учитель", "учитель математики", 12, 3),
+        ),
+        (
+            "База наставляемых",
+            MENTEE_COLUMNS,
+            ("Категория", "Класс", "Стаж"),
+            (1, "Ким Анна Сергеевна", 1999, "дисциплина на уроках", "01.09.2026",
+             "Орлова Мария Ивановна", "Учитель – учитель", "МБОУ СОШ № 1", "", "", "", "",
+             "молодой специалист", "", 1),
+        ),
+    ):  # fmt: skip
+        sheet = book.add_worksheet(title)
+        sheet.write_row(0, 0, columns, bold)
+        sheet.write_row(0, len(columns), extra, optional)
+        sheet.write_row(1, 0, example)
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(0, len(columns) + len(extra), 18)
+    help_sheet = book.add_worksheet("Справка")
+    for row, line in enumerate(TEMPLATE_HELP):
+        help_sheet.write_string(row, 0, line)
+    help_sheet.set_column(0, 0, 110)
+    book.close()
+    return buffer.getvalue()
+
+
+TEMPLATE_HELP = (
+    "Базы наставников и наставляемых (приложение 3): заполните по строке на человека.",
+    "Столбцы можно переставлять; ФИО — в одном столбце или в трёх (Фамилия, Имя, Отчество).",
+    "Даты — 01.09.2026 или датой Excel. Формулы и макросы не принимаются: только значения.",
+    "Голубые столбцы необязательны, но с ними людям не придётся ничего вводить при входе:",
+    "  Категория: учитель, молодой специалист, ученик, партнёр; Класс: 7Б; Стаж: лет;",
+    "  Должность; Наставляемых не более: число.",
+    "«ФИО наставника» у наставляемого задаёт пару; несколько наставляемых в одной ячейке",
+    "у наставника — группу. Пара предлагается участникам, когда все присоединятся.",
+)
+
+
 def _midnight(day: date):
     from datetime import datetime
 

@@ -21,7 +21,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,10 +38,12 @@ from handlers.registers.common import (
     ImportSchool,
     PendingFiles,
     PendingPage,
+    TemplateAsked,
     button,
     curated,
     import_schools,
 )
+from handlers.registers.documents import registers_template
 from handlers.registers.proposals import ask_formed
 from handlers.registers.texts import applied_text, dry_run_text, file_problem, limits_line
 from storage.models.orgs import Organization
@@ -147,8 +149,22 @@ async def _ask_file(
                     ),
                 ],
             ]
+    rows.append([button(_("📥 Template, XLSX"), TemplateAsked())])
     rows.append([cancel_button()])
     await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def template_asked(query: CallbackQuery) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        payload = await asyncio.to_thread(registers_template)
+        await query.message.answer_document(
+            BufferedInputFile(payload, filename="registers-template.xlsx"),
+            caption=_(
+                "Both registers with an example row each; the blue columns are optional and "
+                "spare people typing when they join. Fill it in and send it back here."
+            ),
+        )
 
 
 async def file_sent(
@@ -318,6 +334,7 @@ def build_router() -> Router:
     allowed = Allowed("import")
     router.message.register(import_requested, Command("import"), allowed)
     router.callback_query.register(school_chosen, ImportSchool.filter(), allowed)
+    router.callback_query.register(template_asked, TemplateAsked.filter(), allowed)
     router.message.register(file_sent, Importing.file, F.document, allowed)
     router.message.register(text_instead_of_file, Importing.file, ~F.text.startswith("/"))
     router.callback_query.register(act_pressed, ImportAct.filter(), allowed)
