@@ -21,7 +21,7 @@ from storage.db import Database
 from storage.migrate import upgrade_to_head
 from storage.models.enums import OrgLevel
 from storage.models.orgs import Organization
-from storage.registers.applying import apply_plan
+from storage.registers.applying import apply_plan, lock_school
 from storage.registers.pairs import form_ready
 from storage.registers.plan import ImportPlan, make_plan
 from storage.registers.reading import MAX_BYTES, FileProblem, read_tables
@@ -56,6 +56,7 @@ async def run_import_people(
                     print(f"cannot import into {school!r}: {found}", file=sys.stderr)
                     return EXIT_FILE
                 moment = now or datetime.now(UTC)
+                await lock_school(session, found.id)
                 plan = await make_plan(session, found.id, tables, moment.date())
                 if not dry_run:
                     await apply_plan(session, plan, None, moment)

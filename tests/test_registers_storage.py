@@ -4,6 +4,7 @@ erasure of unused records with the curators told first, and /forget."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -26,7 +27,7 @@ from storage.models import (
 from storage.models.enums import MembershipStatus, Role
 from storage.privacy import erase_person, export_person
 from storage.registers import applying
-from storage.registers.applying import apply_plan, renew
+from storage.registers.applying import apply_plan, lock_school, renew
 from storage.registers.joining import join
 from storage.registers.pairs import form_ready
 from storage.registers.plan import make_plan
@@ -409,3 +410,24 @@ async def test_two_rows_claiming_one_person_of_the_school(database):
         ("МБОУ лицей № 9", True)
     ]
     assert [(r.ref.row, r.code, r.params) for r in plan.refused] == [(3, "same_person", {"row": 2})]
+
+
+async def test_two_imports_of_one_file_at_once_add_everyone_once(database):
+    """Two curators applying the same file together: the second plans again after the
+    first has committed (the school is locked), so nobody is added twice."""
+    tree = await build_tree(database, NOW)
+    data = workbook([mentor("Орлов Глеб", "Ким Анна")], [teacher("Ким Анна")])
+    tables = read_tables(data, "r.xlsx")
+
+    async def apply_once() -> int:
+        async with database.transaction() as session:
+            await lock_school(session, tree.school_id)
+            plan = await make_plan(session, tree.school_id, tables, NOW.date())
+            await asyncio.sleep(0.05)  # let the other one reach its lock meanwhile
+            await apply_plan(session, plan, None, NOW)
+            return len(plan.new)
+
+    added = await asyncio.gather(apply_once(), apply_once())
+    assert sorted(added) == [0, 2]
+    assert await count(database, RegisterEntry) == 2
+    assert await count(database, RegisterPair) == 1

@@ -47,7 +47,7 @@ from handlers.registers.documents import registers_template
 from handlers.registers.proposals import ask_formed
 from handlers.registers.texts import applied_text, dry_run_text, file_problem, limits_line
 from storage.models.orgs import Organization
-from storage.registers.applying import apply_plan
+from storage.registers.applying import apply_plan, lock_school
 from storage.registers.entries import pending_counts
 from storage.registers.pairs import form_ready
 from storage.registers.plan import ImportPlan, make_plan
@@ -235,6 +235,8 @@ async def _plan(
     school: Organization,
     file_id: str,
     file_name: str | None,
+    *,
+    lock: bool = False,
 ) -> ImportPlan:
     buffer = io.BytesIO()
     try:
@@ -244,6 +246,8 @@ async def _plan(
         raise FileProblem("not_downloaded") from None
     # The file is parsed off the event loop: a large workbook takes a second of CPU.
     tables = await asyncio.to_thread(read_tables, buffer.getvalue(), file_name or "")
+    if lock:  # after the download: no lock is held across a call to Telegram
+        await lock_school(session, school.id)
     today = await school_today(session, settings, clock, school.id)
     return await make_plan(session, school.id, tables, today)
 

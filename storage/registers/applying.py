@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.enums import Role
+from storage.models.orgs import Organization
 from storage.models.registers import RegisterEntry, RegisterPair, RegisterPairMember
 from storage.register_fields import PROFILE_FIELDS, save_register_field
 from storage.registers.plan import ImportPlan, PlannedPerson, member_key
@@ -24,6 +25,16 @@ CODE_BYTES = 16  # 22 URL-safe characters; Telegram allows 64 in a start paramet
 
 def new_code() -> str:
     return secrets.token_urlsafe(CODE_BYTES)
+
+
+async def lock_school(session: AsyncSession, school_id: int) -> None:
+    """Serialise imports into one school: the plan is made again under the lock, so a second
+    import that would add the same people sees the first one's entries. (On SQLite the write
+    transaction already serialises them.)"""
+    if session.bind.dialect.name != "sqlite":
+        await session.execute(
+            select(Organization.id).where(Organization.id == school_id).with_for_update()
+        )
 
 
 @dataclass(frozen=True)
