@@ -374,3 +374,20 @@ async def test_a_guardians_consent_forms_the_pair_that_waited(harness, clock):
     assert programme is not None and programme.status == "proposed"
     pupil_chat = harness.client.user(6502)
     assert "приглашает вас в наставническую пару" in pupil_chat.last.text
+
+
+async def test_an_updated_file_shows_what_would_change(harness, clock):
+    _tree, curator = await school(harness, clock)
+    await import_file(curator, workbook_of([], [teacher("Ким Анна")]))
+    await curator.send("/import")
+    dry = await send_file(curator, workbook_of([], [teacher("Ким Анна", request="олимпиады")]))
+    assert "Already in the school: 1, changed 1" in dry.text
+    assert (
+        "Ким Анна, 1999 — mentee (imported earlier, not joined yet): changes Main request"
+        in dry.text
+    )
+    await curator.click(dry, text="✔ Apply")
+    assert "1 person updated." in curator.last.text
+    async with harness.app.database.reading() as s:
+        entry = await s.scalar(select(RegisterEntry))
+    assert entry.fields["request"] == "олимпиады"

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from handlers.labels import role_title
+from handlers.registration.forms import MENTEE_FORM, MENTOR_FORM
 from storage.models.enums import Role
 from storage.registers.plan import ImportPlan, Note, PlannedPair, PlannedPerson
 from storage.registers.reading import MAX_BYTES, MAX_ROWS, FileProblem
@@ -151,6 +152,15 @@ def note_text(note: Note) -> str:
     return f"{where(note.ref)}: {text}" if note.ref else text
 
 
+def field_label(key: str) -> str:
+    """A register field as the registration forms name it, in the reader's language."""
+    for form in (MENTOR_FORM, MENTEE_FORM):
+        for field in form.fields:
+            if field.key == key:
+                return str(field.label)
+    return key
+
+
 def _person_line(person: PlannedPerson) -> str:
     first = person.first
     second = first.birth_year or first.fields.get("workplace") or first.fields.get("class_label")
@@ -171,9 +181,8 @@ def _matched_line(person: PlannedPerson) -> str:
         state = _("joined")
     line = f"{_person_line(person)} ({state})"
     if person.changes:
-        line += ": " + _("changes {fields}").format(
-            fields=escape(", ".join(sorted(person.changes)))
-        )
+        fields = ", ".join(field_label(key) for key in sorted(person.changes))
+        line += ": " + _("changes {fields}").format(fields=escape(fields))
     return line
 
 
