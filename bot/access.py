@@ -49,6 +49,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         frozenset({Role.curator, Role.coordinator}),
         admin=True,
     ),
+    CommandSpec("import", __("Registers of the school from Excel"), frozenset(MANAGERS)),
     CommandSpec("catalogue", __("Forms and kinds of mentoring"), frozenset({Role.coordinator})),
     CommandSpec("pair", __("Form a pair or a group"), frozenset({Role.curator})),
     CommandSpec(

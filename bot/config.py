@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # Outbox messages per second overall; Telegram allows about 30 (one per chat per second).
     send_rate: float = Field(default=25.0, gt=0, le=30)
     log_level: str = "INFO"
+    # Days an imported person's record is kept after their personal invitation expired
+    # unused; their school's curators are told a week before it is erased.
+    pending_retention_days: int = Field(default=60, ge=1, le=3650)
     # Key of the links that let a respondent replace their own anonymous answers until the
     # deadline; when unset it is derived from BOT_TOKEN, so a new token invalidates the links.
     survey_secret: SecretStr | None = None

@@ -22,6 +22,7 @@ from scheduler.heartbeat import record_uptime
 from scheduler.leader import Leadership, lock_key, migrations_lock
 from scheduler.maintenance import run_maintenance
 from scheduler.outbox_sender import OutboxSender
+from scheduler.registers import RegistersJob
 from scheduler.reminder_job import ReminderJob
 from scheduler.ticker import Ticker
 from storage.db import Database
@@ -54,6 +55,12 @@ def build_ticker(app: App, settings: Settings) -> Ticker:
     )
     ticker.add("campaigns", CampaignJob(app.database, clock, settings.default_timezone))
     ticker.add("reminders", ReminderJob(app.database, clock, settings.default_timezone))
+    ticker.add(
+        "registers",
+        RegistersJob(
+            app.database, clock, settings.default_timezone, settings.pending_retention_days
+        ),
+    )
     return ticker
 
 

@@ -35,6 +35,7 @@ def get_routers() -> list[Router]:
         profile,
         programme,
         questions,
+        registers,
         report,
         start,
         stats,
@@ -44,11 +45,13 @@ def get_routers() -> list[Router]:
     from handlers.forms import engine as forms
     from handlers.registration import flow as registration
 
-    # cancel first so /cancel wins in every state; registration's deep-link /start before the
-    # plain greeting; fallback last catches the rest.
+    # cancel first so /cancel wins in every state; a personal link from the registers before
+    # the ordinary registration's deep-link /start, both before the plain greeting; fallback
+    # last catches the rest.
     modules = [
         errors,
         cancel,
+        registers,
         registration,
         start,
         language,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -53,21 +54,56 @@ async def _description(session: AsyncSession, programme: Programme) -> str:
     members = await _members(session, programme.id)
     who = await names(session, [m.person_id for m in members])
     school = await session.get(Organization, programme.school_id)
-    mentors = ", ".join(who[m.person_id] for m in members if m.role == "mentor")
-    mentees = ", ".join(who[m.person_id] for m in members if m.role == "mentee")
-    heading = _("a mentoring group") if programme.is_group else _("a mentoring pair")
+    return proposal_text(
+        school=school.name,
+        is_group=programme.is_group,
+        mentors=[who[m.person_id] for m in members if m.role == "mentor"],
+        mentees=[who[m.person_id] for m in members if m.role == "mentee"],
+        starts_on=programme.starts_on,
+        planned_end_on=programme.planned_end_on,
+        goals=programme.goals,
+    )
+
+
+def proposal_text(
+    *,
+    school: str,
+    is_group: bool,
+    mentors: list[str],
+    mentees: list[str],
+    starts_on: date,
+    planned_end_on: date,
+    goals: str,
+) -> str:
+    """The invitation into a new pair or group (also rendered from the outbox)."""
+    heading = _("a mentoring group") if is_group else _("a mentoring pair")
     return _(
         "«{school}» invites you to {heading}.\nMentors: {mentors}\nMentees: {mentees}\n"
         "From {start} to {end}\nGoals: {goals}"
     ).format(
-        school=escape(school.name),
+        school=escape(school),
         heading=heading,
-        mentors=escape(mentors),
-        mentees=escape(mentees),
-        start=programme.starts_on.strftime("%d.%m.%Y"),
-        end=programme.planned_end_on.strftime("%d.%m.%Y"),
-        goals=escape(programme.goals),
+        mentors=escape(", ".join(mentors)),
+        mentees=escape(", ".join(mentees)),
+        start=starts_on.strftime("%d.%m.%Y"),
+        end=planned_end_on.strftime("%d.%m.%Y"),
+        goals=escape(goals),
     )
+
+
+def answer_buttons(programme_id: int) -> list[list[InlineKeyboardButton]]:
+    return [
+        [
+            InlineKeyboardButton(
+                text=_("✔ Accept"),
+                callback_data=PairAnswer(programme_id=programme_id, accept=True).pack(),
+            ),
+            InlineKeyboardButton(
+                text=_("✖ Decline"),
+                callback_data=PairAnswer(programme_id=programme_id, accept=False).pack(),
+            ),
+        ]
+    ]
 
 
 async def ask_members(session: AsyncSession, programme_id: int, context: dict[str, Any]) -> None:
@@ -82,20 +118,7 @@ async def ask_members(session: AsyncSession, programme_id: int, context: dict[st
             description_by_locale[locale] = await _description(session, programme)
 
     def markup() -> InlineKeyboardMarkup:
-        return InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text=_("✔ Accept"),
-                        callback_data=PairAnswer(programme_id=programme_id, accept=True).pack(),
-                    ),
-                    InlineKeyboardButton(
-                        text=_("✖ Decline"),
-                        callback_data=PairAnswer(programme_id=programme_id, accept=False).pack(),
-                    ),
-                ]
-            ]
-        )
+        return InlineKeyboardMarkup(inline_keyboard=answer_buttons(programme_id))
 
     for person in people:
         locale = person[2] or i18n.default_locale

@@ -28,10 +28,12 @@ from handlers.people_common import (
     checked_participant,
     display_name,
 )
+from handlers.registers.proposals import ask_formed
 from storage.memberships import set_status
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, Role
 from storage.people_admin import participant, record_guardian_consent, status_on_activation
+from storage.registers.pairs import form_ready
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,9 @@ async def guardian_consent_confirmed(
             "Send /help to see what you can do."
         )
     await tell_person(bot, i18n, session, settings, clock, person.person, text)
+    # Pairs named in the school's imported registers may have waited for this consent.
+    formed = await form_ready(session, clock.now(), school_id)
+    await ask_formed(session, formed, {"bot": bot, "i18n": i18n})
 
 
 async def status_change_asked(

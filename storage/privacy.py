@@ -28,6 +28,7 @@ from storage.models.community import Practice, Question
 from storage.models.enums import MembershipStatus
 from storage.models.outbox import OutboxMessage
 from storage.models.programmes import Programme, ProgrammeMember
+from storage.models.registers import RegisterEntry
 from storage.survey_answers import erase_participations, participations_for_export
 
 
@@ -142,6 +143,23 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
             {"role": role, "organization": org, "used_at": _plain(used_at)}
             for used_at, role, org in used.all()
         ],
+        # The school's register rows the person joined from, as the school's file gave them.
+        "school_registers": [
+            {
+                "organization": org,
+                "role": entry.role,
+                "full_name": entry.full_name,
+                "birth_year": entry.birth_year,
+                "fields": entry.fields,
+                "joined_at": _plain(entry.joined_at),
+            }
+            for entry, org in await session.execute(
+                select(RegisterEntry, Organization.name)
+                .join(Organization, Organization.id == RegisterEntry.school_id)
+                .where(RegisterEntry.person_id == person_id)
+                .order_by(RegisterEntry.id)
+            )
+        ],
         "feedback": [_columns(f, "id", "person_id") for f in feedback],
         "conversation_state": [_columns(s, "key") for s in states],
         # That the person answered questionnaires, never what: responses carry no identity.
@@ -186,6 +204,8 @@ async def erase_person(
     await erase_participations(session, survey_key, person_id, now, default_timezone)
     await erase_meeting_data(session, person_id)
     await session.execute(delete(Question).where(Question.asker_id == person_id))
+    # The school's register rows they joined from: a later import starts afresh.
+    await session.execute(delete(RegisterEntry).where(RegisterEntry.person_id == person_id))
     # A case in the bank of best practices is the school's shared knowledge: it stays, but no
     # longer names its author.
     await session.execute(

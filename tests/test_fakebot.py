@@ -201,6 +201,14 @@ async def test_a_document_upload_keeps_bytes_and_name(bot: Bot, tg: FakeTelegram
     assert again.document.file_id == sent.document.file_id
 
 
+async def test_a_file_over_20_mb_cannot_be_downloaded_by_a_bot(bot: Bot, tg: FakeTelegram):
+    update = tg.user(5).send_document(data=b"x" * (20 * 1024 * 1024 + 1), file_name="big.xlsx")
+    document = update["message"]["document"]
+    assert document["file_size"] == 20 * 1024 * 1024 + 1  # the size is known before a download
+    with pytest.raises(TelegramBadRequest, match="file is too big"):
+        await bot.get_file(document["file_id"])
+
+
 async def test_a_blocked_user_is_forbidden_and_reported(bot: Bot, tg: FakeTelegram):
     user = tg.user(5)
     user.block_bot()

@@ -60,6 +60,27 @@ async def start_form(
     await _ask(message, form, first, answers)
 
 
+async def review_form(
+    message: Message,
+    state: FSMContext,
+    form_name: str,
+    context: dict[str, Any],
+    answers: dict[str, Any],
+) -> None:
+    """Start a form whose answers are mostly known: ask only the fields missing from
+    `answers` (a key present with None counts as skipped), then show the summary."""
+    form, _submit = FORMS[form_name]
+    await state.set_state(Filling.answering)
+    data = {
+        "form": form_name,
+        "key": form.visible(answers)[0].key,
+        "answers": answers,
+        "context": context,
+        "editing": True,
+    }
+    await _advance(message, state, data)
+
+
 def _button(text: str, action: str, key: str = "", value: str = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=text, callback_data=FormAct(action=action, key=key, value=value).pack()

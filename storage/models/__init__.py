@@ -21,6 +21,7 @@ from storage.models.programmes import (
     ProgrammeComment,
     ProgrammeMember,
 )
+from storage.models.registers import RegisterEntry, RegisterPair, RegisterPairMember
 from storage.models.statistics import SchoolStatistics
 from storage.models.surveys import (
     Campaign,
@@ -62,6 +63,9 @@ __all__ = [
     "ProgrammeMember",
     "PublishedCell",
     "Question",
+    "RegisterEntry",
+    "RegisterPair",
+    "RegisterPairMember",
     "SchoolStatistics",
     "SurveyParticipation",
     "SurveyResponse",

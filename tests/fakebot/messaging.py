@@ -22,6 +22,10 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
 
+# Bots may download files of up to 20 MB (getFile); larger ones only a local Bot API serves.
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
 class MessagingMethods(_Base):
     def target_chat(self, p: Params) -> int:
         """The chat a method acts on, refused the way Telegram refuses it."""
@@ -189,6 +193,8 @@ class MessagingMethods(_Base):
         stored = self.files.get(p.text("file_id", missing="file_id not specified") or "")
         if stored is None:
             raise bad_request("invalid file_id")
+        if len(stored.data) > DOWNLOAD_LIMIT:
+            raise bad_request("file is too big")
         return stored.as_file()
 
     async def api_sendChatAction(self, p: Params) -> bool:

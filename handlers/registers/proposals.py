@@ -1,0 +1,79 @@
+"""Asking the members of pairs formed from the registers, and the outbox messages of the
+registers: a pair proposed by the ticker, a reminder to finish joining, and the curators'
+notice before pending records are erased (rendered in the reader's language when sent)."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+from aiogram.types import InlineKeyboardButton
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.pairing_answer import answer_buttons, ask_members, proposal_text
+from scheduler.outbox_texts import Rendered, renders
+
+NAMES_SHOWN = 20
+
+
+async def ask_formed(
+    session: AsyncSession, programme_ids: list[int], context: dict[str, Any]
+) -> None:
+    """Every member of each programme is asked to accept, as after /pair."""
+    for programme_id in programme_ids:
+        await ask_members(session, programme_id, context)
+
+
+def _day(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%d.%m.%Y")
+
+
+@renders("register_pair")
+def pair_proposed(params: dict[str, Any]) -> Rendered:
+    text = proposal_text(
+        school=params["school"],
+        is_group=params["is_group"],
+        mentors=params["mentors"],
+        mentees=params["mentees"],
+        starts_on=date.fromisoformat(params["starts_on"]),
+        planned_end_on=date.fromisoformat(params["planned_end_on"]),
+        goals=params["goals"],
+    )
+    return Rendered(text, answer_buttons(int(params["programme_id"])))
+
+
+@renders("register_reminder")
+def finish_joining(params: dict[str, Any]) -> Rendered:
+    text = _(
+        "You opened your invitation to «{school}» but have not finished joining. It takes "
+        "three taps: open the invitation, agree, confirm your details. The link works until "
+        "{date}."
+    ).format(school=escape(params["school"]), date=_day(params["expires"]))
+    button = InlineKeyboardButton(text=_("Open my invitation"), url=params["link"])
+    return Rendered(text, [[button]])
+
+
+@renders("register_erasure")
+def erasure_notice(params: dict[str, Any]) -> Rendered:
+    count = int(params["count"])
+    names = params["names"][:NAMES_SHOWN]
+    text = ngettext(
+        "On {date} the record of {count} person who has not joined «{school}» will be "
+        "erased: their personal invitation expired unused.",
+        "On {date} the records of {count} people who have not joined «{school}» will be "
+        "erased: their personal invitations expired unused.",
+        count,
+    ).format(date=_day(params["day"]), count=count, school=escape(params["school"]))
+    text += "\n" + escape(", ".join(names))
+    if count > len(names):
+        text += " " + ngettext("and {n} more", "and {n} more", count - len(names)).format(
+            n=count - len(names)
+        )
+    text += "\n\n" + _(
+        "To keep someone, give them a new link: /import → «Who has not joined» → the person → "
+        "«New link»."
+    )
+    return Rendered(text)
