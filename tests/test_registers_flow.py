@@ -274,13 +274,13 @@ async def test_the_pending_list_card_new_link_deletion_reminder_and_documents(ha
     await curator.click(menu, text="👥 Who has not joined")
     listing = curator.last
     assert "not joined yet — 5" in listing.text and "opened, not finished" in listing.text
-    await curator.click(listing, text="🔔 Remind the 1 who opened the link")
+    await curator.click(listing, text="🔔 Remind the 1 person who opened the link")
     async with harness.app.database.reading() as s:
         (reminder,) = (await s.scalars(select(OutboxMessage))).all()
     assert reminder.kind == "register_reminder" and reminder.params["link"].endswith(
         codes[name].code
     )
-    await curator.click(listing, text="🔔 Remind the 1 who opened the link")  # the same day: once
+    await curator.click(listing, text="🔔 Remind the 1 person who opened the link")  # the same day: once
     assert await count(harness, OutboxMessage) == 1
 
     await curator.click(listing, text="📄 Invitations, XLSX")

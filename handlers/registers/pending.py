@@ -131,8 +131,8 @@ async def render_page(
             [
                 button(
                     ngettext(
-                        "🔔 Remind the {n} who opened the link",
-                        "🔔 Remind the {n} who opened the link",
+                        "🔔 Remind the {n} person who opened the link",
+                        "🔔 Remind the {n} people who opened the link",
                         counts.opened,
                     ).format(n=counts.opened),
                     RemindOpened(school_id=school_id),

@@ -10,7 +10,6 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.pairing_answer import answer_buttons, ask_members, proposal_text
@@ -60,18 +59,13 @@ def finish_joining(params: dict[str, Any]) -> Rendered:
 def erasure_notice(params: dict[str, Any]) -> Rendered:
     count = int(params["count"])
     names = params["names"][:NAMES_SHOWN]
-    text = ngettext(
-        "On {date} the record of {count} person who has not joined «{school}» will be "
-        "erased: their personal invitation expired unused.",
-        "On {date} the records of {count} people who have not joined «{school}» will be "
-        "erased: their personal invitations expired unused.",
-        count,
+    text = _(
+        "On {date} the records of those who have not joined «{school}» will be erased, their "
+        "personal invitations having expired unused: {count}."
     ).format(date=_day(params["day"]), count=count, school=escape(params["school"]))
     text += "\n" + escape(", ".join(names))
     if count > len(names):
-        text += " " + ngettext("and {n} more", "and {n} more", count - len(names)).format(
-            n=count - len(names)
-        )
+        text += " " + _("and {n} more").format(n=count - len(names))
     text += "\n\n" + _(
         "To keep someone, give them a new link: /import → «Who has not joined» → the person → "
         "«New link»."

@@ -116,9 +116,12 @@ def refusal_text(refusal: Refusal) -> str:
             "a young teacher has at most 3 years of experience, not {value}"
         ).format(value=p["value"]),
         "dates_order": lambda: _("the programme ends before it starts"),
-        "ambiguous": lambda: _(
+        "ambiguous": lambda: ngettext(
+            "the school has {count} person with this name and nothing to tell them apart: add "
+            "the year of birth or the workplace",
             "the school has {count} people with this name and nothing to tell them apart: add "
-            "the year of birth or the workplace"
+            "the year of birth or the workplace",
+            p["count"],
         ).format(count=p["count"]),
         "same_person": lambda: _(
             "the same person as row {row}, with a different year of birth or workplace"
@@ -194,7 +197,7 @@ def _pair_line(pair: PlannedPair) -> str:
 
 
 def _more(count: int) -> str:
-    return ngettext("… and {n} more", "… and {n} more", count).format(n=count)
+    return _("… and {n} more").format(n=count)
 
 
 def _section(lines: list[str], items: list[str], limit: int = SHOWN) -> None:
@@ -217,20 +220,16 @@ def dry_run_text(plan: ImportPlan, file_name: str, school: str) -> str:
     new = plan.new
     lines += [
         "",
-        "<b>"
-        + ngettext("New people: {n}", "New people: {n}", len(new)).format(n=len(new))
-        + "</b>",
+        "<b>" + _("New people: {n}").format(n=len(new)) + "</b>",
     ]
     _section(lines, [_person_line(p) for p in new])
     matched = plan.matched
     lines += [
         "",
         "<b>"
-        + ngettext(
-            "Already in the school: {n}, changed {changed}",
-            "Already in the school: {n}, changed {changed}",
-            len(matched),
-        ).format(n=len(matched), changed=len(plan.changed))
+        + _("Already in the school: {n}, changed {changed}").format(
+            n=len(matched), changed=len(plan.changed)
+        )
         + "</b>",
     ]
     _section(lines, [_matched_line(p) for p in sorted(matched, key=lambda p: not p.changes)])
@@ -238,11 +237,7 @@ def dry_run_text(plan: ImportPlan, file_name: str, school: str) -> str:
     lines += [
         "",
         "<b>"
-        + ngettext(
-            "Pairs and groups found: {n}, new {new}",
-            "Pairs and groups found: {n}, new {new}",
-            len(plan.pairs),
-        ).format(n=len(plan.pairs), new=len(fresh))
+        + _("Pairs and groups found: {n}, new {new}").format(n=len(plan.pairs), new=len(fresh))
         + "</b>",
     ]
     _section(lines, [_pair_line(p) for p in fresh], 5)
@@ -254,11 +249,7 @@ def dry_run_text(plan: ImportPlan, file_name: str, school: str) -> str:
     if refused:
         lines += [
             "",
-            "<b>"
-            + ngettext("Rows refused: {n}", "Rows refused: {n}", plan.refused_rows).format(
-                n=plan.refused_rows
-            )
-            + "</b>",
+            "<b>" + _("Rows refused: {n}").format(n=plan.refused_rows) + "</b>",
         ]
         _section(lines, [f"• {where(r.ref)}: {refusal_text(r)}" for r in refused], 15)
     if plan.notes:
@@ -293,8 +284,6 @@ def applied_text(plan: ImportPlan, school: str) -> str:
                 new,
             ).format(n=new),
             ngettext("{n} person updated.", "{n} people updated.", changed).format(n=changed),
-            ngettext("{n} pair or group planned.", "{n} pairs and groups planned.", pairs).format(
-                n=pairs
-            ),
+            _("Pairs and groups planned: {n}.").format(n=pairs),
         ]
     )
