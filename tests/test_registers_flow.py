@@ -280,7 +280,8 @@ async def test_the_pending_list_card_new_link_deletion_reminder_and_documents(ha
     assert reminder.kind == "register_reminder" and reminder.params["link"].endswith(
         codes[name].code
     )
-    await curator.click(listing, text="🔔 Remind the 1 person who opened the link")  # the same day: once
+    # The same day: once.
+    await curator.click(listing, text="🔔 Remind the 1 person who opened the link")
     assert await count(harness, OutboxMessage) == 1
 
     await curator.click(listing, text="📄 Invitations, XLSX")
