@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 from storage.models.enums import OrgLevel, SchoolKind
-from storage.orgs import create_organization
+from storage.orgs.scope import create_organization
 from storage.registers.applying import apply_plan
 from storage.registers.plan import make_plan
 from storage.registers.reading import read_tables

@@ -14,8 +14,6 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
 from bot.i18n import ActorI18nMiddleware, build_i18n
 from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
 from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
@@ -27,8 +25,10 @@ from bot.middlewares.throttle import ThrottleMiddleware, ThrottleNotice, Timer
 from bot.middlewares.unchanged_edits import UnchangedEditIsDone
 from bot.routing import GuardedDispatcher, inline_pure_filters
 from handlers import get_routers
+from storage.clock import Clock, SystemClock
 from storage.db import Database
 from storage.fsm import SqlStorage
+from storage.settings import Settings
 
 
 @dataclass

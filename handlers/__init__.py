@@ -1,87 +1,69 @@
-"""Every conversation's router, in the order the dispatcher consults them."""
+"""The bot's conversations, one package per capability, in the order the dispatcher consults
+them. The list below reads like the bot's menu; each package's `build_router` composes its own
+modules (see docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiogram import Router
 
 
 def get_routers() -> list[Router]:
     """Fresh routers on every call: a router can belong to one dispatcher only, and tests
     and the benchmark build many."""
     from handlers import (
-        announce,
-        ask,
-        campaign,
-        campaign_results,
-        cancel,
+        campaigns,
         catalogue,
-        chart,
-        chat_member,
-        errors,
-        export,
-        fallback,
-        faq,
+        community,
         feedback,
-        invite,
-        language,
-        meeting,
+        invitations,
+        meetings,
         orgs,
         outbox,
         pairing,
-        pairs,
         people,
         practices,
         privacy,
         profile,
-        programme,
-        questions,
+        programmes,
         registers,
-        report,
+        reports,
         start,
-        stats,
-        summary,
-        survey,
+        surveys,
     )
     from handlers.forms import engine as forms
     from handlers.registration import flow as registration
+    from handlers.system import cancel, chat_member, errors, fallback
 
     # cancel first so /cancel wins in every state; a personal link from the registers before
     # the ordinary registration's deep-link /start, both before the plain greeting; fallback
     # last catches the rest.
-    modules = [
+    features = [
         errors,
         cancel,
         registers,
         registration,
         start,
-        language,
         orgs,
-        invite,
+        invitations,
         people,
         profile,
         privacy,
         catalogue,
         pairing,
-        pairs,
-        programme,
-        meeting,
+        programmes,
+        meetings,
         feedback,
         outbox,
         chat_member,
-        campaign,
-        campaign_results,
-        survey,
+        campaigns,
+        surveys,
         practices,
-        announce,
-        ask,
-        questions,
-        faq,
-        summary,
-        stats,
-        export,
-        chart,
-        report,
+        community,
+        reports,
         forms,
         fallback,
     ]
-    return [module.build_router() for module in modules]
+    return [feature.build_router() for feature in features]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.clock import Clock
+from storage.clock import Clock
 from storage.db import Database
 from storage.fsm import purge_idle_states
 from storage.updates import forget_updates_before

@@ -26,12 +26,12 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 
 import scheduler.reminder_texts  # noqa: F401  (registers how each reminder reads)
-from bot.clock import Clock
 from bot.middlewares.retry_after import paced_by_caller
 from scheduler.outbox_texts import render_delivery
 from scheduler.pacing import Pacer
+from storage.clock import Clock
 from storage.db import Database
-from storage.outbox import (
+from storage.outbox.queue import (
     Delivery,
     due_deliveries,
     mark_blocked,

@@ -15,7 +15,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from storage.outbox import Delivery
+from storage.outbox.queue import Delivery
 
 
 @dataclass(frozen=True)

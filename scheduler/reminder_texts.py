@@ -10,11 +10,11 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from handlers.figures_text import hidden, too_few
-from handlers.labels import role_title
-from handlers.meeting_common import MeetingAnswer
+from handlers.meetings.common import MeetingAnswer
+from handlers.ui.figures import hidden, too_few
+from handlers.ui.labels import role_title
 from scheduler.outbox_texts import Rendered, renders
-from storage.survey_aggregates_core import formula_text
+from storage.surveys.aggregates_core import formula_text
 
 NAMES_SHOWN = 30
 

@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock, SystemClock
+from storage.clock import Clock, SystemClock
 from storage.db import Database, current_session
 from storage.models import FsmState
 
@@ -92,7 +92,7 @@ class SqlStorage(BaseStorage):
         return self.key_builder.build(key)
 
     def prime(self, session: AsyncSession, key: str, state: str | None, data: Any) -> None:
-        """Take a state read elsewhere in `session`'s transaction (see bot.actor) as this
+        """Take a state read elsewhere in `session`'s transaction (see storage.people.actor) as this
         storage's own read of `key` (a built key), so it is not read again."""
         session.info.setdefault(_CACHE, {})[key] = (state, dict(data or {}))
 

@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
-from storage import outbox
 from storage.models.core import Person
 from storage.models.outbox import OutboxMessage
-from storage.people import get_or_create_person
+from storage.outbox import queue as outbox
+from storage.people.lookup import get_or_create_person
 
 MOSCOW, KALININGRAD, KAMCHATKA = "Europe/Moscow", "Europe/Kaliningrad", "Asia/Kamchatka"
 # 07:00 UTC: 10:00 in Moscow, 09:00 in Kaliningrad, 19:00 in Kamchatka.

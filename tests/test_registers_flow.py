@@ -11,7 +11,7 @@ import docx
 import openpyxl
 from sqlalchemy import func, select
 
-from handlers.people_common import GuardianConsent
+from handlers.people.common import GuardianConsent
 from handlers.registers.common import (
     ImportSchool,
     PendingAct,

@@ -12,12 +12,12 @@ from sqlalchemy import select, update
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
 from scheduler.reminders import plan_and_enqueue
-from storage.invitations import create_invitation
 from storage.models.enums import Role
 from storage.models.meetings import Meeting, MeetingAttendee
 from storage.models.orgs import Organization
 from storage.models.outbox import OutboxMessage
 from storage.models.programmes import Programme
+from storage.people.invitations import create_invitation
 from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR = 31, 32, 33

@@ -13,11 +13,11 @@ import scheduler.reminder_texts
 import scheduler.reminders_campaigns  # noqa: F401  (registers the kinds)
 from scheduler.outbox_texts import render_delivery
 from scheduler.reminders import plan_and_enqueue
-from storage.campaigns import ensure_campaign
+from storage.campaigns.core import ensure_campaign
 from storage.models.enums import MembershipStatus, Role
 from storage.models.outbox import OutboxMessage
 from storage.models.surveys import SurveyParticipation, SurveyResponse
-from storage.outbox import Delivery, Item
+from storage.outbox.queue import Delivery, Item
 from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR, COORDINATOR, SILENT = 41, 42, 43, 44, 45

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from bot.middlewares.retry_after import MAX_ATTEMPTS, MAX_WAIT
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
-from storage import outbox
 from storage.models.outbox import OutboxMessage
-from storage.people import get_or_create_person
+from storage.outbox import queue as outbox
+from storage.people.lookup import get_or_create_person
 
 APOLOGY = "Извините, у нас что-то пошло не так."
 START = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)

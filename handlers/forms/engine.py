@@ -13,10 +13,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
-from handlers.cancel import cancel_button
 from handlers.forms.fields import Field, Form
 from handlers.forms.typed import REJECTED, parse_typed
+from handlers.system.cancel import cancel_button
+from storage.clock import Clock
 
 Submit = Callable[[CallbackQuery, dict[str, Any], dict[str, Any], dict[str, Any]], Awaitable[None]]
 FORMS: dict[str, tuple[Form, Submit]] = {}

@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.pairing_answer import answer_buttons, ask_members, proposal_text
+from handlers.pairing.answer import answer_buttons, ask_members, proposal_text
 from scheduler.outbox_texts import Rendered, renders
 
 NAMES_SHOWN = 20

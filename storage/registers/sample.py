@@ -10,7 +10,7 @@ from datetime import date
 
 import xlsxwriter
 
-from storage.report_registers import MENTEE_COLUMNS, MENTOR_COLUMNS
+from storage.reports.registers import MENTEE_COLUMNS, MENTOR_COLUMNS
 
 SURNAMES = (
     "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
