@@ -14,6 +14,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
+from bot.fsm_storage import SqlStorage
 from bot.i18n import ActorI18nMiddleware, build_i18n
 from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
 from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
@@ -27,7 +28,6 @@ from bot.routing import GuardedDispatcher, inline_pure_filters
 from handlers import get_routers
 from storage.clock import Clock, SystemClock
 from storage.db import Database
-from storage.fsm import SqlStorage
 from storage.settings import Settings
 
 

@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.types import User
 
 from bot.factory import App, build_app, build_bot
+from handlers import outbox_renderers
 from handlers.commands import set_default_commands
 from scheduler.campaigns import CampaignJob
 from scheduler.heartbeat import record_uptime
@@ -131,6 +132,7 @@ class Runtime:
             self.dispatcher["clock"],
             self.settings.send_rate,
             self.settings.default_locale,
+            renderers=outbox_renderers(),
         )
         self.ticker.start()
         self.sender.start()

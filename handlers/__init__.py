@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aiogram import Router
 
+    from handlers.ui.rendered import Renderer
+
 
 def get_routers() -> list[Router]:
     """Fresh routers on every call: a router can belong to one dispatcher only, and tests
@@ -67,3 +69,12 @@ def get_routers() -> list[Router]:
         fallback,
     ]
     return [feature.build_router() for feature in features]
+
+
+def outbox_renderers() -> dict[str, Renderer]:
+    """How every kind of outbox message reads, from the features that enqueue them; bot/
+    hands this to the sender, so the scheduler imports no handler."""
+    from handlers import outbox_texts
+    from handlers.registers import proposals
+
+    return {**outbox_texts.RENDERERS, **proposals.RENDERERS}

@@ -7,8 +7,8 @@ import logging
 from datetime import timedelta
 
 from storage.clock import Clock
+from storage.conversations import purge_idle_states
 from storage.db import Database
-from storage.fsm import purge_idle_states
 from storage.updates import forget_updates_before
 from storage.uptime import KEEP, forget_before
 

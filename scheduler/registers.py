@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import handlers.registers.proposals  # noqa: F401  (registers how its messages read)
 from storage.clock import Clock
 from storage.db import Database
 from storage.meetings.people import school_curators

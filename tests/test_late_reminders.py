@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.runner import build_ticker
+from handlers import outbox_renderers
 from scheduler.heartbeat import record_uptime
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
@@ -74,7 +75,8 @@ def sender_for(harness, clock) -> OutboxSender:
         clock,
         1000,
         "ru",
-        Pacer(1000, per_chat_interval=0),
+        renderers=outbox_renderers(),
+        pacer=Pacer(1000, per_chat_interval=0),
     )
 
 

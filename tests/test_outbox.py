@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from handlers import outbox_renderers
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
 from storage.models.core import Person
@@ -33,6 +34,7 @@ def sender(harness, database, clock):
         clock,
         send_rate=1000,
         default_locale="ru",
+        renderers=outbox_renderers(),
         pacer=Pacer(1000, per_chat_interval=0),
     )
 

@@ -339,8 +339,7 @@ async def test_the_ticker_forms_ready_pairs_and_asks_through_the_outbox(database
 
 def test_the_outbox_messages_of_the_registers_read_in_russian():
     from bot.i18n import build_i18n
-    from scheduler.outbox_texts import RENDERERS
-    from scheduler.registers import RegistersJob  # noqa: F401  (registers the renderers)
+    from handlers.registers.proposals import RENDERERS
 
     i18n = build_i18n("ru")
     with i18n.context(), i18n.use_locale("ru"):
@@ -365,7 +364,10 @@ def test_the_outbox_messages_of_the_registers_read_in_russian():
     assert pair.text.startswith("«Лицей» приглашает вас в наставническую пару.")
     assert [b.callback_data for b in pair.buttons[0]] == ["pr_a:5:1", "pr_a:5:0"]
     assert "до 23.12.2026" in reminder.text and reminder.buttons[0][0].url.endswith("start=x")
-    assert erasure.text.startswith("21.02.2027 будут удалены записи 3 человек")
+    assert erasure.text.startswith(
+        "21.02.2027 будут удалены записи тех, кто так и не присоединился к «Лицей»"
+    )
+    assert "истекли неиспользованными: 3." in erasure.text and "А Б, В Г, Д Е" in erasure.text
 
 
 async def test_the_export_of_a_school_imports_back_without_a_change(database):

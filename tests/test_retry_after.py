@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.middlewares.retry_after import MAX_ATTEMPTS, MAX_WAIT
+from handlers import outbox_renderers
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
 from storage.models.outbox import OutboxMessage
@@ -83,6 +84,7 @@ async def test_the_outbox_meets_429_once_and_pauses_itself(harness, database, cl
         clock,
         send_rate=1000,
         default_locale="ru",
+        renderers=outbox_renderers(),
         pacer=Pacer(1000, per_chat_interval=0),
     )
     harness.tg.fail_next("sendMessage", status=429, retry_after=5)

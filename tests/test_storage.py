@@ -11,9 +11,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 
+from bot.fsm_storage import SqlStorage
 from storage.base import Base
+from storage.conversations import purge_idle_states
 from storage.db import Database, current_session
-from storage.fsm import SqlStorage, purge_idle_states
 from storage.migrate import pending_revisions, upgrade_to_head
 from storage.models import FsmState, Person, ProcessedUpdate
 from storage.people.lookup import get_or_create_person

@@ -24,10 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Allowed
+from handlers.outbox_texts import announcement as render_announcement
 from handlers.programmes.common import show_date
 from handlers.system.cancel import cancel_button
 from handlers.ui.screens import replace_screen
-from scheduler.outbox_texts import announcement as render_announcement
 from storage.clock import Clock
 from storage.community import announcements
 from storage.models.community import Announcement

@@ -12,9 +12,8 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
-from aiogram.utils.i18n import lazy_gettext as __
-
 from storage.surveys.questionnaires.model import Kind, Question, Questionnaire
+from storage.words import lazy as __
 
 FORMULA_TEXTS = {
     "mean": __("mean of the satisfaction items ÷ 10 × 100"),

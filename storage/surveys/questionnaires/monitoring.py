@@ -9,8 +9,6 @@ involvement describe how the programme runs and are reported item by item.
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import lazy_gettext as __
-
 from storage.surveys.questionnaires.model import (
     Audience,
     Kind,
@@ -19,6 +17,7 @@ from storage.surveys.questionnaires.model import (
     Question,
     Questionnaire,
 )
+from storage.words import lazy as __
 
 
 def scale(key: str, text: object, *, satisfaction: bool = False, required: bool = True) -> Question:

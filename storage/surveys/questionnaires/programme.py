@@ -10,8 +10,6 @@ anonymous response.
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import lazy_gettext as __
-
 from storage.models.enums import MenteeCategory
 from storage.surveys.questionnaires.model import (
     Audience,
@@ -22,6 +20,7 @@ from storage.surveys.questionnaires.model import (
     Questionnaire,
 )
 from storage.surveys.questionnaires.monitoring import open_text, scale, yes_no
+from storage.words import lazy as __
 
 # The same codes (and wording) as the mentee profile's `difficulties` for teachers
 # (handlers/registration/forms.py: TEACHER_DIFFICULTIES; a test keeps them equal).

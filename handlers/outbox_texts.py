@@ -13,7 +13,7 @@ from aiogram.utils.i18n import ngettext
 from handlers.meetings.common import MeetingAnswer
 from handlers.ui.figures import hidden, too_few
 from handlers.ui.labels import role_title
-from scheduler.outbox_texts import Rendered, renders
+from handlers.ui.rendered import Rendered, Renderer
 from storage.surveys.aggregates_core import formula_text
 
 NAMES_SHOWN = 30
@@ -23,7 +23,6 @@ def _date(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d.%m.%Y")
 
 
-@renders("programme_ending")
 def programme_ending(params: dict[str, Any]) -> Rendered:
     text = _(
         "📅 The mentoring programme {pair} ends on {date}, in two weeks. Time to sum up the "
@@ -32,7 +31,6 @@ def programme_ending(params: dict[str, Any]) -> Rendered:
     return Rendered(text)
 
 
-@renders("meeting_nudge")
 def meeting_nudge(params: dict[str, Any]) -> Rendered:
     if params.get("had_meeting"):
         text = _(
@@ -47,7 +45,6 @@ def meeting_nudge(params: dict[str, Any]) -> Rendered:
     return Rendered(text.format(pair=escape(params["pair"]), date=_date(params["since"])))
 
 
-@renders("meeting_unconfirmed")
 def meeting_unconfirmed(params: dict[str, Any]) -> Rendered:
     text = _(
         "❔ Your mentor {mentor} logged a meeting with you on {date}. Did it take place? "
@@ -65,7 +62,6 @@ def meeting_unconfirmed(params: dict[str, Any]) -> Rendered:
     return Rendered(text, buttons)
 
 
-@renders("invitation_unused")
 def invitation_unused(params: dict[str, Any]) -> Rendered:
     text = _(
         "✉️ Nobody has used your invitation for the role «{role}» in {org} for a week. It is "
@@ -86,7 +82,6 @@ def _percent(value: float | str | None, respondents: int | None, k: int) -> str:
     return too_few(respondents, k) if respondents is not None else _("too few answers")
 
 
-@renders("survey_open")
 def survey_open(params: dict[str, Any]) -> Rendered:
     text = _(
         "📝 The monitoring of the mentoring programme has started. Please answer the "
@@ -96,7 +91,6 @@ def survey_open(params: dict[str, Any]) -> Rendered:
     return Rendered(text)
 
 
-@renders("survey_countdown")
 def survey_countdown(params: dict[str, Any]) -> Rendered:
     text = ngettext(
         "⏳ {days} day left until the monitoring deadline ({date}), and you have {count} "
@@ -115,7 +109,6 @@ def _listed(names: list[str]) -> str:
     return "\n".join(shown)
 
 
-@renders("curator_digest")
 def curator_digest(params: dict[str, Any]) -> Rendered:
     lines = [
         _("📊 Monitoring in {school}: deadline {date}.").format(
@@ -132,7 +125,6 @@ def curator_digest(params: dict[str, Any]) -> Rendered:
     return Rendered("\n".join(lines))
 
 
-@renders("coordinator_digest")
 def coordinator_digest(params: dict[str, Any]) -> Rendered:
     value = _percent(params["satisfaction"], params.get("respondents"), params["k"])
     lines = [
@@ -157,3 +149,23 @@ def coordinator_digest(params: dict[str, Any]) -> Rendered:
         lines.append(f"• {escape(name)}: {answered}/{expected}, {figure}")
     lines += ["", _("Send /results for the full figures.")]
     return Rendered("\n".join(lines))
+
+
+def announcement(params: dict[str, Any]) -> Rendered:
+    """A message written by a curator or coordinator; its text is stored as typed."""
+    heading = _("📣 Announcement from {sender}").format(sender=escape(params.get("sender", "")))
+    return Rendered(f"<b>{heading}</b>\n\n{escape(params['text'])}")
+
+
+# How each kind of reminder and the announcements read, handed to the outbox's sender.
+RENDERERS: dict[str, Renderer] = {
+    "programme_ending": programme_ending,
+    "meeting_nudge": meeting_nudge,
+    "meeting_unconfirmed": meeting_unconfirmed,
+    "invitation_unused": invitation_unused,
+    "survey_open": survey_open,
+    "survey_countdown": survey_countdown,
+    "curator_digest": curator_digest,
+    "coordinator_digest": coordinator_digest,
+    "announcement": announcement,
+}

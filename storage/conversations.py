@@ -1,4 +1,5 @@
-"""aiogram FSM storage kept in the project's own database, so conversations survive restarts.
+"""Conversation state kept in the project's own database, so conversations survive restarts
+(bot/fsm_storage.py is the aiogram storage on top of this).
 
 Inside an update the reads and writes join that update's transaction (see
 bot.middlewares.database), so a handler that fails leaves the conversation where it was,
@@ -8,25 +9,15 @@ ORM objects: this runs several times on every update.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import (
-    BaseStorage,
-    DefaultKeyBuilder,
-    KeyBuilder,
-    StateType,
-    StorageKey,
-)
 from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from storage.clock import Clock, SystemClock
-from storage.db import Database, current_session
+from storage.db import Database
 from storage.models import FsmState
 
 # Per-session cache of what was read or written, so state and data cost one query.
@@ -61,72 +52,36 @@ def _upsert(dialect: Any) -> Any:
 _UPSERT = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
 
 
-class SqlStorage(BaseStorage):
-    def __init__(
-        self,
-        database: Database,
-        clock: Clock | None = None,
-        key_builder: KeyBuilder | None = None,
-    ) -> None:
-        self.database = database
-        self.clock = clock or SystemClock()
-        self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
+def remember_read(session: AsyncSession, key: str, state: str | None, data: Any) -> None:
+    """Take a state read elsewhere in `session`'s transaction (see storage.people.actor) as
+    the conversation's own read of `key` (a built key), so it is not read again."""
+    session.info.setdefault(_CACHE, {})[key] = (state, dict(data or {}))
 
-    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        value = state.state if isinstance(state, State) else state
-        await self._write(key, state=value)
 
-    async def get_state(self, key: StorageKey) -> str | None:
-        return (await self._read(key))[0]
+async def read_state(session: AsyncSession, key: str) -> tuple[str | None, dict[str, Any]]:
+    """The conversation's state and data, read once per transaction."""
+    cache = session.info.setdefault(_CACHE, {})
+    if key not in cache:
+        cache[key] = await _select(session, key)
+    return cache[key]
 
-    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._write(key, data=dict(data))
 
-    async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        return dict((await self._read(key))[1])
+async def read_state_alone(database: Database, key: str) -> tuple[str | None, dict[str, Any]]:
+    """Outside an update's transaction: a short read of its own."""
+    async with database.reading() as session:
+        return await _select(session, key)
 
-    async def close(self) -> None:
-        """The database is owned and closed by the application, not by the storage."""
 
-    def build_key(self, key: StorageKey) -> str:
-        return self.key_builder.build(key)
-
-    def prime(self, session: AsyncSession, key: str, state: str | None, data: Any) -> None:
-        """Take a state read elsewhere in `session`'s transaction (see storage.people.actor) as this
-        storage's own read of `key` (a built key), so it is not read again."""
-        session.info.setdefault(_CACHE, {})[key] = (state, dict(data or {}))
-
-    async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
-        built = self.key_builder.build(key)
-        session = current_session.get()
-        if session is None:
-            async with self.database.reading() as session:
-                return await _select(session, built)
-        cache = session.info.setdefault(_CACHE, {})
-        if built not in cache:
-            cache[built] = await _select(session, built)
-        return cache[built]
-
-    async def _write(self, key: StorageKey, **values: Any) -> None:
-        built = self.key_builder.build(key)
-        session = current_session.get()
-        if session is not None:
-            await self._store(session, built, values)
-            return
-        async with self.database.transaction() as session:
-            await self._store(session, built, values)
-
-    async def _store(self, session: AsyncSession, key: str, values: dict[str, Any]) -> None:
-        cache = session.info.setdefault(_CACHE, {})
-        if key not in cache:
-            cache[key] = await _select(session, key)
-        state, data = cache[key]
-        cache[key] = (values.get("state", state), values.get("data", data))
-        # Written once, when the update's transaction commits: a step usually sets both
-        # state and data, and /cancel clears both, which would otherwise be two statements.
-        dirty = session.info.setdefault(_DIRTY, {})
-        dirty[key] = self.clock.now()
-        _flush_on_commit(session)
+async def stage_write(
+    session: AsyncSession, key: str, values: dict[str, Any], now: datetime
+) -> None:
+    """Change the state or data of `key` in this transaction; written when it commits."""
+    state, data = await read_state(session, key)
+    session.info[_CACHE][key] = (values.get("state", state), values.get("data", data))
+    # Written once, when the update's transaction commits: a step usually sets both
+    # state and data, and /cancel clears both, which would otherwise be two statements.
+    session.info.setdefault(_DIRTY, {})[key] = now
+    _flush_on_commit(session)
 
 
 async def write_pending(session: AsyncSession) -> None:
