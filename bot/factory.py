@@ -25,7 +25,7 @@ from bot.middlewares.retry_after import RetryAfterMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware, ThrottleNotice, Timer
 from bot.middlewares.unchanged_edits import UnchangedEditIsDone
 from bot.routing import GuardedDispatcher, inline_pure_filters
-from handlers import get_routers
+from handlers import engine_forms, get_routers
 from storage.clock import Clock, SystemClock
 from storage.db import Database
 from storage.settings import Settings
@@ -93,6 +93,7 @@ def build_app(
         settings=settings,
         database=database,
         clock=clock,
+        forms=engine_forms(),
         **workflow_data,
     )
     # Groups and channels are not where mentoring happens; they are ignored entirely.

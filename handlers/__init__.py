@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aiogram import Router
 
+    from handlers.forms.engine import Forms
     from handlers.ui.rendered import Renderer
 
 
@@ -78,3 +79,19 @@ def outbox_renderers() -> dict[str, Renderer]:
     from handlers.registers import proposals
 
     return {**outbox_texts.RENDERERS, **proposals.RENDERERS}
+
+
+def engine_forms() -> Forms:
+    """Every form the forms engine runs, with what saves it; bot/ puts it in the dispatcher's
+    data as "forms", so the engine finds a form by the name its conversation stored."""
+    from handlers.orgs import menu as orgs
+    from handlers.registers import joining
+    from handlers.registration import flow as registration
+    from handlers.reports import stats
+
+    return {
+        **registration.ENGINE_FORMS,
+        **orgs.ENGINE_FORMS,
+        **joining.ENGINE_FORMS,
+        **stats.ENGINE_FORMS,
+    }

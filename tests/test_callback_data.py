@@ -50,13 +50,13 @@ def _longest(values: Any) -> str:
 
 def _derived_samples() -> dict[tuple[str, str], str]:
     """The longest string each structured field carries, read from the code that fills it."""
-    from handlers.forms.engine import FORMS
+    from handlers import engine_forms
     from handlers.practices.common import MINE, MUNICIPAL_BANK, PROMOTE, REVIEW, SCHOOL_BANK, TOPICS
     from handlers.registration.forms import FORM_BY_ROLE
     from storage.programmes.content import ITEM_STATUSES, STAGES
     from storage.surveys.questionnaires.builtin import keys, versions
 
-    form_fields = [f for form, _submit in FORMS.values() for f in form.fields]
+    form_fields = [f for form, _submit in engine_forms().values() for f in form.fields]
     register_fields = [f for form in FORM_BY_ROLE.values() for f in form.fields]
     questions = [q for key in keys() for v in versions(key) for q in v.questions]
     field_key = _longest(f.key for f in register_fields)

@@ -55,5 +55,9 @@ def test_the_contracts_catch_an_import_that_runs_uphill(tmp_path: Path):
     assert result.returncode != 0
     broken = re.findall(r"^(.*) BROKEN$", result.stdout, re.MULTILINE)
     assert len(broken) == 3, result.stdout
-    for edge in ("handlers -> scheduler.ticker", "storage.people -> bot", "storage.people -> aiogram"):
+    for edge in (
+        "handlers -> scheduler.ticker",
+        "storage.people -> bot",
+        "storage.people -> aiogram",
+    ):
         assert edge in result.stdout, result.stdout

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Allowed, managed_orgs
-from handlers.forms.engine import register_form, start_form
+from handlers.forms.engine import start_form
 from handlers.forms.fields import Form
 from handlers.orgs.edit import may_change_any
 from handlers.orgs.edit_common import OrgView
@@ -142,9 +142,7 @@ async def add_pressed(
             await query.answer(_("You cannot add organisations here."), show_alert=True)
             return
     await query.answer()
-    await start_form(
-        message, state, FORMS[level].name, {"level": level.value, "parent_id": parent_id}
-    )
+    await start_form(message, state, FORMS[level], {"level": level.value, "parent_id": parent_id})
 
 
 async def org_submitted(
@@ -198,8 +196,8 @@ async def org_submitted(
     )
 
 
-for _form in FORMS.values():
-    register_form(_form, org_submitted)
+# The forms this conversation runs through the engine (see handlers.engine_forms).
+ENGINE_FORMS = {form.name: (form, org_submitted) for form in FORMS.values()}
 
 
 def build_router() -> Router:

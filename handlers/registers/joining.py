@@ -24,7 +24,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.commands import set_personal_commands
-from handlers.forms.engine import register_form, review_form
+from handlers.forms.engine import review_form
 from handlers.forms.fields import Form
 from handlers.registers.common import JoinConsent, button
 from handlers.registers.proposals import ask_formed
@@ -140,7 +140,7 @@ async def link_opened(
     ]
     if await has_consent(session, actor.person_id):
         await message.answer("\n".join(intro))
-        await review_form(message, state, form.name, context, _prefilled(entry, form))
+        await review_form(message, state, form, context, _prefilled(entry, form))
         return
     await state.set_state(Joining.consent)
     await state.set_data({"context": context})
@@ -190,7 +190,7 @@ async def consent_answered(
         return
     await record_consent(session, actor.person_id, clock.now())
     form = FORMS[Role(context["role"])]
-    await review_form(message, state, form.name, context, _prefilled(entry, form))
+    await review_form(message, state, form, context, _prefilled(entry, form))
 
 
 async def consent_typed(message: Message) -> None:
@@ -250,8 +250,8 @@ async def join_submitted(
     await ask_formed(session, formed, {"bot": bot, "i18n": i18n})
 
 
-for _form in FORMS.values():
-    register_form(_form, join_submitted)
+# The forms this conversation runs through the engine (see handlers.engine_forms).
+ENGINE_FORMS = {form.name: (form, join_submitted) for form in FORMS.values()}
 
 
 def build_router() -> Router:

@@ -18,7 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.commands import set_personal_commands
-from handlers.forms.engine import register_form, start_form
+from handlers.forms.engine import start_form
 from handlers.registration.forms import FORM_BY_ROLE
 from handlers.ui.labels import role_title
 from handlers.ui.notify import tell
@@ -180,7 +180,7 @@ async def _start_role_form(
 ) -> None:
     form = FORM_BY_ROLE[role]
     prefilled = {"full_name": actor.full_name} if actor.full_name else {}
-    await start_form(message, state, form.name, context, prefilled)
+    await start_form(message, state, form, context, prefilled)
 
 
 async def registration_submitted(
@@ -243,8 +243,8 @@ async def registration_submitted(
     )
 
 
-for _form in FORM_BY_ROLE.values():
-    register_form(_form, registration_submitted)
+# The forms this conversation runs through the engine (see handlers.engine_forms).
+ENGINE_FORMS = {form.name: (form, registration_submitted) for form in FORM_BY_ROLE.values()}
 
 
 def build_router() -> Router:

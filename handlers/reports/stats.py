@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Allowed
-from handlers.forms.engine import register_form, start_form
+from handlers.forms.engine import start_form
 from handlers.forms.fields import Field, FieldError, Form
 from handlers.programmes.common import school_today
 from handlers.reports.common import button, markup
@@ -194,7 +194,7 @@ async def stats_pressed(
         await message.answer(
             _("Figures of {school} for {year}.").format(school=escape(school.name), year=year)
         )
-        await start_form(message, state, FORM.name, {"school_id": school.id, "year": year})
+        await start_form(message, state, FORM, {"school_id": school.id, "year": year})
         return
     await card(message, session, school, year, current)
 
@@ -230,7 +230,7 @@ async def stats_submitted(
                 whole_value=whole(values[whole_] or 0),
             )
         )
-        await start_form(message, state, FORM.name, context)
+        await start_form(message, state, FORM, context)
         return
     await save_denominators(
         session, school.id, context["year"], values, actor.person_id, clock.now()
@@ -241,7 +241,8 @@ async def stats_submitted(
     await card(message, session, school, context["year"], current)
 
 
-register_form(FORM, stats_submitted)
+# The form this conversation runs through the engine (see handlers.engine_forms).
+ENGINE_FORMS = {FORM.name: (FORM, stats_submitted)}
 
 
 def build_router() -> Router:
