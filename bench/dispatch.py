@@ -48,13 +48,13 @@ from aiogram.types import (
 )
 from sqlalchemy.engine import make_url
 
-from bot.clock import SystemClock
-from bot.config import Settings
 from bot.factory import build_app, build_bot
-from handlers.cancel import CancelFlow
 from handlers.feedback import FeedbackForm, Step, StepChosen, Topic, TopicChosen
+from handlers.system.cancel import CancelFlow
+from storage.clock import SystemClock
 from storage.db import Database
 from storage.migrate import upgrade_to_head
+from storage.settings import Settings
 from tests.fakebot.core import FakeTelegram
 from tests.fakebot.session import FakeSession
 

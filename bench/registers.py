@@ -28,14 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from handlers.registers.sample import registers_workbook
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 from storage.models.enums import OrgLevel, SchoolKind
-from storage.orgs import create_organization
+from storage.orgs.scope import create_organization
 from storage.registers.applying import apply_plan
 from storage.registers.plan import make_plan
 from storage.registers.reading import read_tables
-from storage.registers.sample import registers_workbook
 
 SCHOOL = "МБОУ СОШ № 1"
 

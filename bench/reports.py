@@ -3,7 +3,7 @@
 Generates the region of storage/demo (default 340 schools, 20 000 people, 10 000 pairs,
 150 000 meetings, about 200 000 answers to questionnaire items) in a fresh SQLite file,
 then times, in the same run:
-- summary: storage.indicators.build_summary over the region (best of three);
+- summary: storage.reports.indicators.build_summary over the region (best of three);
 - export: the XLSX workbook; chart: the three PNG charts;
 - raw_sql: the bare aggregate queries the summary needs, on a plain sqlite3 connection
   (people, programmes, meetings per programme, indicator numerators, participations, and
@@ -31,13 +31,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from handlers.reports.documents.charts import all_charts
+from handlers.reports.documents.xlsx import build_workbook
 from storage.db import Database
 from storage.demo import BENCH_SIZE, DemoInfo, DemoSize, generate
-from storage.indicators import build_summary
 from storage.migrate import upgrade_to_head
-from storage.report_charts import all_charts
-from storage.report_period import year_bounds
-from storage.report_xlsx import build_workbook
+from storage.reports.indicators import build_summary
+from storage.reports.period import year_bounds
 
 RAW_QUERIES = (
     # people by school, role and category

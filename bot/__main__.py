@@ -9,8 +9,8 @@ import asyncio
 import logging
 import sys
 
-from bot.config import load_settings
 from bot.log_redaction import bot_secrets, install_redaction
+from storage.settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:

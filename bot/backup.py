@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.config import Settings
+from storage.settings import Settings
 
 DEFAULT_DIRECTORY = Path("data/backups")
 

@@ -14,13 +14,13 @@ import re
 from pathlib import Path
 
 from bot.i18n import build_i18n
+from handlers.reports.documents.charts import all_charts, indicators_chart
+from handlers.reports.documents.docx import build_note
+from handlers.reports.documents.xlsx import build_workbook
 from storage.db import Database
 from storage.demo import DemoSize, generate
-from storage.indicators import build_summary
 from storage.migrate import upgrade_to_head
-from storage.report_charts import all_charts, indicators_chart
-from storage.report_docx import build_note
-from storage.report_xlsx import build_workbook
+from storage.reports.indicators import build_summary
 
 
 def _prepare(database_path: Path, out: Path) -> None:
@@ -31,7 +31,7 @@ def _prepare(database_path: Path, out: Path) -> None:
 
 
 async def build_demo(database_path: Path, out: Path, size: DemoSize | None = None) -> list[Path]:
-    from handlers.summary_text import pages
+    from handlers.reports.summary_text import pages
 
     _prepare(database_path, out)
     database = Database(f"sqlite+aiosqlite:///{database_path}")

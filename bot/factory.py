@@ -14,8 +14,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.fsm_storage import SqlStorage
 from bot.i18n import ActorI18nMiddleware, build_i18n
 from bot.middlewares.commit_before_telegram import CommitBeforeTelegram
 from bot.middlewares.database import ClaimUpdateMiddleware, SessionMiddleware
@@ -26,9 +25,10 @@ from bot.middlewares.retry_after import RetryAfterMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware, ThrottleNotice, Timer
 from bot.middlewares.unchanged_edits import UnchangedEditIsDone
 from bot.routing import GuardedDispatcher, inline_pure_filters
-from handlers import get_routers
+from handlers import engine_forms, get_routers
+from storage.clock import Clock, SystemClock
 from storage.db import Database
-from storage.fsm import SqlStorage
+from storage.settings import Settings
 
 
 @dataclass
@@ -93,6 +93,7 @@ def build_app(
         settings=settings,
         database=database,
         clock=clock,
+        forms=engine_forms(),
         **workflow_data,
     )
     # Groups and channels are not where mentoring happens; they are ignored entirely.

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from aiogram.types import TelegramObject
-from aiogram.utils.i18n import I18n, I18nMiddleware
+from aiogram.utils.i18n import I18n, I18nMiddleware, gettext
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.actor import Actor
+from storage.people.actor import Actor
+from storage.words import use_translator
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -43,6 +44,8 @@ def compile_catalogues(locales_dir: Path = LOCALES_DIR) -> list[Path]:
 
 def build_i18n(default_locale: str, locales_dir: Path = LOCALES_DIR) -> I18n:
     compile_catalogues(locales_dir)
+    # The storage layer's lazy words translate through the same context as the handlers'.
+    use_translator(gettext)
     return I18n(path=locales_dir, default_locale=default_locale, domain=DOMAIN)
 
 

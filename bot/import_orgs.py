@@ -6,12 +6,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import Settings
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 from storage.models.enums import OrgLevel
-from storage.org_import import ImportReport, import_organizations
-from storage.org_import_file import ImportFileError, read_rows
+from storage.orgs.import_file import ImportFileError, read_rows
+from storage.orgs.importing import ImportReport, import_organizations
+from storage.settings import Settings
 
 EXIT_OK, EXIT_FILE, EXIT_ROWS = 0, 1, 2
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
 from bot.i18n import build_i18n
 from handlers.registers.texts import file_problem, note_text, refusal_text, where
 from storage.db import Database
@@ -26,6 +25,7 @@ from storage.registers.pairs import form_ready
 from storage.registers.plan import ImportPlan, make_plan
 from storage.registers.reading import MAX_BYTES, FileProblem, read_tables
 from storage.registers.values import folded
+from storage.settings import Settings
 
 EXIT_OK, EXIT_FILE, EXIT_ROWS = 0, 1, 2
 

@@ -14,9 +14,9 @@ from functools import partial
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.types import User
 
-from bot.commands import set_default_commands
-from bot.config import Settings
 from bot.factory import App, build_app, build_bot
+from handlers import outbox_renderers
+from handlers.commands import set_default_commands
 from scheduler.campaigns import CampaignJob
 from scheduler.heartbeat import record_uptime
 from scheduler.leader import Leadership, lock_key, migrations_lock
@@ -27,6 +27,7 @@ from scheduler.reminder_job import ReminderJob
 from scheduler.ticker import Ticker
 from storage.db import Database
 from storage.migrate import upgrade_to_head
+from storage.settings import Settings
 
 log = logging.getLogger("bot")
 
@@ -131,6 +132,7 @@ class Runtime:
             self.dispatcher["clock"],
             self.settings.send_rate,
             self.settings.default_locale,
+            renderers=outbox_renderers(),
         )
         self.ticker.start()
         self.sender.start()

@@ -24,8 +24,8 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.config import Settings
 from bot.runner import Runtime
+from storage.settings import Settings
 
 log = logging.getLogger("bot")
 

@@ -1,87 +1,97 @@
-"""Every conversation's router, in the order the dispatcher consults them."""
+"""The bot's conversations, one package per capability, in the order the dispatcher consults
+them. The list below reads like the bot's menu; each package's `build_router` composes its own
+modules (see docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiogram import Router
+
+    from handlers.forms.engine import Forms
+    from handlers.ui.rendered import Renderer
 
 
 def get_routers() -> list[Router]:
     """Fresh routers on every call: a router can belong to one dispatcher only, and tests
     and the benchmark build many."""
     from handlers import (
-        announce,
-        ask,
-        campaign,
-        campaign_results,
-        cancel,
+        campaigns,
         catalogue,
-        chart,
-        chat_member,
-        errors,
-        export,
-        fallback,
-        faq,
+        community,
         feedback,
-        invite,
-        language,
-        meeting,
+        invitations,
+        meetings,
         orgs,
         outbox,
         pairing,
-        pairs,
         people,
         practices,
         privacy,
         profile,
-        programme,
-        questions,
+        programmes,
         registers,
-        report,
+        reports,
         start,
-        stats,
-        summary,
-        survey,
+        surveys,
     )
     from handlers.forms import engine as forms
     from handlers.registration import flow as registration
+    from handlers.system import cancel, chat_member, errors, fallback
 
     # cancel first so /cancel wins in every state; a personal link from the registers before
     # the ordinary registration's deep-link /start, both before the plain greeting; fallback
     # last catches the rest.
-    modules = [
+    features = [
         errors,
         cancel,
         registers,
         registration,
         start,
-        language,
         orgs,
-        invite,
+        invitations,
         people,
         profile,
         privacy,
         catalogue,
         pairing,
-        pairs,
-        programme,
-        meeting,
+        programmes,
+        meetings,
         feedback,
         outbox,
         chat_member,
-        campaign,
-        campaign_results,
-        survey,
+        campaigns,
+        surveys,
         practices,
-        announce,
-        ask,
-        questions,
-        faq,
-        summary,
-        stats,
-        export,
-        chart,
-        report,
+        community,
+        reports,
         forms,
         fallback,
     ]
-    return [module.build_router() for module in modules]
+    return [feature.build_router() for feature in features]
+
+
+def outbox_renderers() -> dict[str, Renderer]:
+    """How every kind of outbox message reads, from the features that enqueue them; bot/
+    hands this to the sender, so the scheduler imports no handler."""
+    from handlers import outbox_texts
+    from handlers.registers import proposals
+
+    return {**outbox_texts.RENDERERS, **proposals.RENDERERS}
+
+
+def engine_forms() -> Forms:
+    """Every form the forms engine runs, with what saves it; bot/ puts it in the dispatcher's
+    data as "forms", so the engine finds a form by the name its conversation stored."""
+    from handlers.orgs import menu as orgs
+    from handlers.registers import joining
+    from handlers.registration import flow as registration
+    from handlers.reports import stats
+
+    return {
+        **registration.ENGINE_FORMS,
+        **orgs.ENGINE_FORMS,
+        **joining.ENGINE_FORMS,
+        **stats.ENGINE_FORMS,
+    }

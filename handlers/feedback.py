@@ -21,12 +21,12 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.actor import Actor
-from bot.clock import Clock
-from bot.config import Settings
-from handlers.cancel import cancel_button
-from handlers.screens import replace_screen
-from storage.feedback import save_feedback
+from handlers.system.cancel import cancel_button
+from handlers.ui.screens import replace_screen
+from storage.clock import Clock
+from storage.community.feedback import save_feedback
+from storage.people.actor import Actor
+from storage.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Allowed, managed_orgs
-from bot.actor import Actor
-from bot.clock import Clock
-from bot.config import Settings
-from handlers.screens import replace_screen
-from storage import outbox
+from handlers.access import Allowed, managed_orgs
+from handlers.ui.screens import replace_screen
+from storage.clock import Clock
+from storage.outbox import queue as outbox
+from storage.people.actor import Actor
+from storage.settings import Settings
 
 REFRESH = "outbox:refresh"
 STATE_TITLES = {

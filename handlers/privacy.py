@@ -21,11 +21,11 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Allowed
-from bot.actor import Actor
-from bot.clock import Clock
-from bot.config import Settings
+from handlers.access import Allowed
+from storage.clock import Clock
+from storage.people.actor import Actor
 from storage.privacy import erase_person, export_person
+from storage.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.clock import Clock
-from storage.campaign_changes import ensure_upcoming, seal_due
+from storage.campaigns.changes import ensure_upcoming, seal_due
+from storage.clock import Clock
 from storage.db import Database
 from storage.models.enums import OrgLevel
 from storage.models.orgs import Organization
-from storage.orgs import effective_timezone
+from storage.orgs.scope import effective_timezone
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ to have been due while the bot was up (storage/uptime.py)."""
 
 from __future__ import annotations
 
-from bot.clock import Clock
+from storage.clock import Clock
 from storage.db import Database
 from storage.uptime import beat
 

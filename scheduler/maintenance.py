@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.clock import Clock
+from storage.clock import Clock
+from storage.conversations import purge_idle_states
 from storage.db import Database
-from storage.fsm import purge_idle_states
 from storage.updates import forget_updates_before
 from storage.uptime import KEEP, forget_before
 

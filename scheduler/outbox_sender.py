@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiogram import Bot
@@ -25,13 +25,11 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.i18n import I18n
 
-import scheduler.reminder_texts  # noqa: F401  (registers how each reminder reads)
-from bot.clock import Clock
-from bot.middlewares.retry_after import paced_by_caller
-from scheduler.outbox_texts import render_delivery
-from scheduler.pacing import Pacer
+from scheduler.outbox_texts import Renderer, render_delivery
+from scheduler.pacing import Pacer, paced_by_caller
+from storage.clock import Clock
 from storage.db import Database
-from storage.outbox import (
+from storage.outbox.queue import (
     Delivery,
     due_deliveries,
     mark_blocked,
@@ -57,9 +55,11 @@ class OutboxSender:
         clock: Clock,
         send_rate: float,
         default_locale: str,
+        renderers: Mapping[str, Renderer],
         pacer: Pacer | None = None,
     ) -> None:
         self.database = database
+        self.renderers = renderers
         self.bot = bot
         self.i18n = i18n
         self.clock = clock
@@ -114,7 +114,7 @@ class OutboxSender:
     async def deliver(self, delivery: Delivery) -> None:
         locale = delivery.locale or self.default_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
-            text, markup = render_delivery(delivery, delivery.late)
+            text, markup = render_delivery(delivery, delivery.late, self.renderers)
         await self.pacer.slot(delivery.chat_id)
         async with self.database.transaction() as session:
             if not await mark_sending(session, delivery.ids):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 
 class Pacer:
@@ -45,3 +47,21 @@ class Pacer:
         """Telegram said "retry after": nothing goes out to anyone until then."""
         self.paused_until = max(self.paused_until, self.monotonic() + seconds)
         self.next_slot = max(self.next_slot, self.paused_until)
+
+
+# The outbox paces itself; bot/middlewares/retry_after.py leaves its requests alone.
+_paced_by_caller: ContextVar[bool] = ContextVar("paced_by_caller", default=False)
+
+
+@contextmanager
+def paced_by_caller() -> Iterator[None]:
+    """Requests made inside answer a 429 to the caller at once: it keeps its own pacing."""
+    token = _paced_by_caller.set(True)
+    try:
+        yield
+    finally:
+        _paced_by_caller.reset(token)
+
+
+def is_paced_by_caller() -> bool:
+    return _paced_by_caller.get()

@@ -12,15 +12,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import handlers.registers.proposals  # noqa: F401  (registers how its messages read)
-from bot.clock import Clock
+from storage.clock import Clock
 from storage.db import Database
-from storage.meetings_people import school_curators
+from storage.meetings.people import school_curators
 from storage.models.core import Person
 from storage.models.orgs import Organization
 from storage.models.programmes import Programme, ProgrammeMember
-from storage.orgs import effective_timezone
-from storage.outbox import enqueue
+from storage.orgs.scope import effective_timezone
+from storage.outbox.queue import enqueue
 from storage.registers.entries import erase_expired, erasure_soon
 from storage.registers.pairs import form_ready
 

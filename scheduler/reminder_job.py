@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import scheduler.reminders_campaigns
 import scheduler.reminders_pairs  # noqa: F401  (registers the pair and meeting kinds)
-from bot.clock import Clock
 from scheduler.reminders import plan_and_enqueue
+from storage.clock import Clock
 from storage.db import Database
 
 log = logging.getLogger(__name__)

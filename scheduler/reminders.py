@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.profiles import MenteeProfile, MentorProfile
-from storage.orgs import effective_timezone
-from storage.outbox import enqueue, local_moment
+from storage.orgs.scope import effective_timezone
+from storage.outbox.queue import enqueue, local_moment
 
 LOOKBACK = timedelta(days=3)
 

@@ -17,17 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.reminders import LOOKBACK, Owed, Zones, plans
 from scheduler.reminders_pairs import pair_names
-from storage.meetings_people import active_members, school_curators
+from storage.meetings.people import active_members, school_curators
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, OrgLevel, Role
 from storage.models.meetings import Meeting
 from storage.models.orgs import Membership, Organization
 from storage.models.programmes import Programme
 from storage.models.surveys import Campaign, SurveyParticipation
-from storage.orgs import descendants
-from storage.questionnaires.builtin import latest
-from storage.survey_aggregates import Group, breakdown, municipality_scope, response_rate
-from storage.survey_pending import expected_monitoring
+from storage.orgs.scope import descendants
+from storage.surveys.aggregates import Group, breakdown, municipality_scope, response_rate
+from storage.surveys.pending import expected_monitoring
+from storage.surveys.questionnaires.builtin import latest
 
 COUNTDOWN_DAYS = (7, 3, 1)
 DIGEST_EVERY = timedelta(days=7)

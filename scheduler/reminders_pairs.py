@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.reminders import LOOKBACK, Owed, Zones, plans
-from storage.meetings_people import active_members, school_curators
+from storage.meetings.people import active_members, school_curators
 from storage.models.core import Person
 from storage.models.enums import Role
 from storage.models.meetings import Meeting, MeetingAttendee

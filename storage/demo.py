@@ -32,7 +32,7 @@ from storage.models.profiles import MenteeProfile, MentorProfile
 from storage.models.programmes import PlanItem, Programme, ProgrammeMember
 from storage.models.statistics import SchoolStatistics
 from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse
-from storage.report_period import academic_year, year_bounds
+from storage.reports.period import academic_year, year_bounds
 
 CHUNK = 2000
 

@@ -9,8 +9,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import Base
-from storage.meetings_privacy import erase_meeting_data, meetings_for_export
-from storage.memberships import STATUS_CHANGED
+from storage.meetings.privacy import erase_meeting_data, meetings_for_export
 from storage.models import (
     Consent,
     Feedback,
@@ -29,7 +28,8 @@ from storage.models.enums import MembershipStatus
 from storage.models.outbox import OutboxMessage
 from storage.models.programmes import Programme, ProgrammeMember
 from storage.models.registers import RegisterEntry
-from storage.survey_answers import erase_participations, participations_for_export
+from storage.people.memberships import STATUS_CHANGED
+from storage.surveys.answers import erase_participations, participations_for_export
 
 
 def _plain(value: Any) -> Any:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FrozenClock
-from bot.config import Settings
+from storage.clock import FrozenClock
 from storage.db import Database
+from storage.settings import Settings
 from tests.support.databases import START_POSTGRES_HINT, PostgresTemplate, SqliteTemplate
 
 BACKENDS = ("sqlite", "postgresql")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from handlers.invite import InviteAction, InviteOrg, InviteUses
-from handlers.orgs import NewOrg
-from handlers.orgs_edit_common import OrgField, OrgView
-from handlers.staff_common import StaffCard, StaffInvite, StaffStatus
+from handlers.invitations import InviteAction, InviteOrg, InviteUses
+from handlers.orgs.edit_common import OrgField, OrgView
+from handlers.orgs.menu import NewOrg
+from handlers.people.staff_common import StaffCard, StaffInvite, StaffStatus
 from storage.models import Invitation, Membership, Organization, OrganizationChange
 from storage.models.enums import MembershipStatus, OrgLevel, Role
 from tests.conftest import ADMIN_ID

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from storage import outbox
 from storage.models.community import Announcement
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Organization
 from storage.models.outbox import OutboxMessage
+from storage.outbox import queue as outbox
 from tests.support.seed import add_person, build_tree
 
 CURATOR, COORDINATOR, FOREIGN_COORDINATOR = 401, 402, 403

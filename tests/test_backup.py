@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.backup import pg_dump_command, run_backup, target_path
-from bot.config import Settings
+from storage.settings import Settings
 from tests.conftest import TEST_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent

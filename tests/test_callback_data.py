@@ -50,13 +50,13 @@ def _longest(values: Any) -> str:
 
 def _derived_samples() -> dict[tuple[str, str], str]:
     """The longest string each structured field carries, read from the code that fills it."""
-    from handlers.forms.engine import FORMS
-    from handlers.practice_common import MINE, MUNICIPAL_BANK, PROMOTE, REVIEW, SCHOOL_BANK, TOPICS
+    from handlers import engine_forms
+    from handlers.practices.common import MINE, MUNICIPAL_BANK, PROMOTE, REVIEW, SCHOOL_BANK, TOPICS
     from handlers.registration.forms import FORM_BY_ROLE
-    from storage.programme_content import ITEM_STATUSES, STAGES
-    from storage.questionnaires.builtin import keys, versions
+    from storage.programmes.content import ITEM_STATUSES, STAGES
+    from storage.surveys.questionnaires.builtin import keys, versions
 
-    form_fields = [f for form, _submit in FORMS.values() for f in form.fields]
+    form_fields = [f for form, _submit in engine_forms().values() for f in form.fields]
     register_fields = [f for form in FORM_BY_ROLE.values() for f in form.fields]
     questions = [q for key in keys() for v in versions(key) for q in v.questions]
     field_key = _longest(f.key for f in register_fields)
@@ -154,7 +154,7 @@ def test_ids_are_32_bit_so_the_bound_above_holds():
 
 def test_pair_invitations_already_in_chats_keep_working():
     """Invitations wait in chats for days: their data must still mean the same answer."""
-    from handlers.pairing_answer import PairAnswer
+    from handlers.pairing.answer import PairAnswer
 
     assert PairAnswer(programme_id=17, accept=True).pack() == "pr_a:17:1"
     assert PairAnswer.unpack("pr_a:17:0") == PairAnswer(programme_id=17, accept=False)

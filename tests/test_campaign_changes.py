@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FrozenClock
 from scheduler.campaigns import CampaignJob, run_campaigns
-from storage.campaign_changes import (
+from storage.campaigns.changes import (
     CampaignProblem,
     Problem,
     change_rules,
@@ -21,7 +20,8 @@ from storage.campaign_changes import (
     reopen,
     set_dates,
 )
-from storage.campaigns import campaign_for_school, campaigns_of, rules_for
+from storage.campaigns.core import campaign_for_school, campaigns_of, rules_for
+from storage.clock import FrozenClock
 from storage.models.enums import Role
 from storage.models.surveys import Campaign, SurveyResponse
 from tests.support.seed import add_person, build_tree

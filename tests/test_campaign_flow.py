@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from handlers.campaign_common import ALL, CampAct, CampSet, ResOpen
-from storage.campaigns import ensure_campaign, rules_for
+from handlers.campaigns.common import ALL, CampAct, CampSet, ResOpen
+from storage.campaigns.core import ensure_campaign, rules_for
 from storage.models.enums import Role
 from storage.models.surveys import Campaign, SurveyResponse
 from tests.support.seed import add_person, build_tree

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from storage.campaigns import (
+from storage.campaigns.core import (
     CampaignRules,
     CampaignState,
     campaign_for_school,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.catalogue import EntryKind, add_entry, change_entry, entries, find_entry
+from storage.catalogue.entries import EntryKind, add_entry, change_entry, entries, find_entry
 from tests.support.seed import build_tree
 
 

@@ -3,10 +3,10 @@ other municipalities stay untouched, forged callbacks are refused, other roles a
 
 from __future__ import annotations
 
-from handlers.catalogue_common import CatAdd, CatCross, CatEntry, CatList
-from storage.catalogue import EntryKind, add_entry, entries
-from storage.cross_school import cross_school_allowed, schools_for_pairs
+from handlers.catalogue.common import CatAdd, CatCross, CatEntry, CatList
+from storage.catalogue.entries import EntryKind, add_entry, entries
 from storage.models.enums import Role
+from storage.pairing.cross_school import cross_school_allowed, schools_for_pairs
 from tests.support.seed import add_person, build_tree
 
 COORDINATOR = 7001

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_SQLITE_URL, SettingsError, load_settings
+from storage.settings import DEFAULT_SQLITE_URL, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,7 +155,7 @@ def _example_variables() -> dict[str, str]:
 
 
 def test_env_example_lists_every_setting_and_loads(tmp_path: Path):
-    from bot.config import Settings
+    from storage.settings import Settings
 
     variables = _example_variables()
     settings_names = {name.upper() for name in Settings.model_fields}
@@ -171,7 +171,7 @@ def test_env_example_lists_every_setting_and_loads(tmp_path: Path):
 
 
 def test_compose_and_unit_use_real_settings_and_commands():
-    from bot.config import Settings
+    from storage.settings import Settings
 
     settings_names = {name.upper() for name in Settings.model_fields}
     compose_text = (ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8")

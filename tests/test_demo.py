@@ -12,7 +12,7 @@ import openpyxl
 
 from bot.__main__ import main
 from storage.demo import DemoSize, generate, report_day
-from storage.indicators import build_summary
+from storage.reports.indicators import build_summary
 
 
 def test_report_day_is_after_the_latest_spring_deadline() -> None:

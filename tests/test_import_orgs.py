@@ -12,16 +12,16 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from bot.config import Settings
 from bot.import_orgs import run_import
+from handlers.orgs.template import write_template
 from storage.db import Database
 from storage.models.enums import OrgLevel
 from storage.models.orgs import Organization
-from storage.org_import import import_organizations
-from storage.org_import_file import ImportFileError, ImportRow, read_rows
-from storage.org_import_values import parse_timezone
-from storage.org_template import write_template
-from storage.orgs import create_organization
+from storage.orgs.import_file import ImportFileError, ImportRow, read_rows
+from storage.orgs.import_values import parse_timezone
+from storage.orgs.importing import import_organizations
+from storage.orgs.scope import create_organization
+from storage.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from storage.campaigns import ensure_campaign
+from storage.campaigns.core import ensure_campaign
 from storage.demo import add_pairs, add_people, national_form
-from storage.indicators import build_summary
 from storage.models.enums import OrgLevel, SchoolKind
-from storage.orgs import create_organization
-from storage.report_period import (
+from storage.orgs.scope import create_organization
+from storage.reports.indicators import build_summary
+from storage.reports.period import (
     academic_year,
     median,
     share,
@@ -20,9 +20,9 @@ from storage.report_period import (
     whole_percent,
     year_bounds,
 )
-from storage.report_stats import save_denominators
-from storage.report_survey import MENTEE, MENTOR, Asked, questionnaire, response_rates_of
-from storage.survey_aggregates import response_rate
+from storage.reports.stats import save_denominators
+from storage.reports.survey import MENTEE, MENTOR, Asked, questionnaire, response_rates_of
+from storage.surveys.aggregates import response_rate
 
 NOW = datetime(2021, 5, 25, 9, tzinfo=UTC)
 TODAY = NOW.date()

@@ -14,14 +14,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.runner import build_ticker
+from handlers import outbox_renderers
 from scheduler.heartbeat import record_uptime
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
-from storage import outbox, uptime
-from storage.campaigns import ensure_campaign
+from storage import uptime
+from storage.campaigns.core import ensure_campaign
 from storage.models.enums import Role
 from storage.models.outbox import OutboxMessage
-from storage.people import get_or_create_person
+from storage.outbox import queue as outbox
+from storage.people.lookup import get_or_create_person
 from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR, COORDINATOR = 71, 72, 73, 74
@@ -73,7 +75,8 @@ def sender_for(harness, clock) -> OutboxSender:
         clock,
         1000,
         "ru",
-        Pacer(1000, per_chat_interval=0),
+        renderers=outbox_renderers(),
+        pacer=Pacer(1000, per_chat_interval=0),
     )
 
 

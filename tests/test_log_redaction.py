@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from bot.config import Settings
 from bot.log_redaction import bot_secrets, install_redaction, uninstall_redaction
+from storage.settings import Settings
 
 TOKEN = "123456:AAE-secret_Half-of-the-token-xyz"
 SECRET = TOKEN.partition(":")[2]
@@ -54,7 +54,7 @@ def test_messages_arguments_tracebacks_and_stacks_are_scrubbed(redaction, stream
         except OSError as cause:
             raise RuntimeError("request failed") from cause
     except RuntimeError:
-        logging.getLogger("handlers.errors").exception("update 1 failed")
+        logging.getLogger("handlers.system.errors").exception("update 1 failed")
     text = stream.getvalue()
     assert TOKEN not in text and SECRET not in text, text
     assert text.count("bot<redacted>/getUpdates") == 4

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers.meeting_common import MeetingAct, MeetingAnswer, MeetingPick, MeetingStep
+from handlers.meetings.common import MeetingAct, MeetingAnswer, MeetingPick, MeetingStep
 from storage.models.enums import Role
 from storage.models.meetings import Meeting, MeetingAttendee, MeetingChange, MeetingPhoto
 from tests.support.seed import add_person, build_tree, make_programme

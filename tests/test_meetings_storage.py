@@ -8,13 +8,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from storage.meetings import Draft, MeetingError, log_meeting
-from storage.meetings_answers import answer, rate
-from storage.meetings_edit import delete_meeting, edit_meeting
-from storage.meetings_read import meeting_view, pending_confirmations, rating_summary
+from storage.meetings.answers import answer, rate
+from storage.meetings.edit import delete_meeting, edit_meeting
+from storage.meetings.read import meeting_view, pending_confirmations, rating_summary
+from storage.meetings.writing import Draft, MeetingError, log_meeting
 from storage.models.enums import Role
 from storage.models.meetings import Meeting, MeetingChange
-from storage.programme_content import close_programme
+from storage.programmes.content import close_programme
 from tests.support.seed import add_person, make_programme
 
 TODAY = date(2026, 11, 23)
@@ -152,8 +152,8 @@ async def test_a_closed_programme_takes_no_meetings(database, clock, group):
 
 
 async def test_export_and_erasure_of_meeting_data(database, clock, group):
-    from storage.meetings import Photo
-    from storage.meetings_privacy import erase_meeting_data, meetings_for_export
+    from storage.meetings.privacy import erase_meeting_data, meetings_for_export
+    from storage.meetings.writing import Photo
     from storage.models.meetings import MeetingPhoto
 
     programme, mentor, mentees, _curator = group

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from handlers.orgs_edit_common import OrgConfirm, OrgField, OrgValue, OrgView
+from handlers.orgs.edit_common import OrgConfirm, OrgField, OrgValue, OrgView
 from storage.models import Membership, Organization, OrganizationChange, OutboxMessage, Person
 from storage.models.enums import MembershipStatus, Role
-from storage.outbox import enqueue, local_moment
+from storage.outbox.queue import enqueue, local_moment
 from tests.conftest import ADMIN_ID
 from tests.support.seed import add_person, build_tree
 

@@ -12,12 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from handlers import outbox_renderers
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
-from storage import outbox
 from storage.models.core import Person
 from storage.models.outbox import OutboxMessage
-from storage.people import get_or_create_person
+from storage.outbox import queue as outbox
+from storage.people.lookup import get_or_create_person
 
 MOSCOW, KALININGRAD, KAMCHATKA = "Europe/Moscow", "Europe/Kaliningrad", "Asia/Kamchatka"
 # 07:00 UTC: 10:00 in Moscow, 09:00 in Kaliningrad, 19:00 in Kamchatka.
@@ -33,6 +34,7 @@ def sender(harness, database, clock):
         clock,
         send_rate=1000,
         default_locale="ru",
+        renderers=outbox_renderers(),
         pacer=Pacer(1000, per_chat_interval=0),
     )
 

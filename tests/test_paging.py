@@ -7,8 +7,8 @@ from aiogram.types import InlineKeyboardButton
 from sqlalchemy import select
 
 from bot.i18n import build_i18n
-from handlers.invite import InviteRole
-from handlers.paging import PAGE_SIZE, page_count, paged
+from handlers.invitations import InviteRole
+from handlers.ui.paging import PAGE_SIZE, page_count, paged
 from storage.models.enums import Role
 from storage.models.orgs import Invitation, Organization
 from tests.conftest import ADMIN_ID

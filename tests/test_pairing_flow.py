@@ -8,11 +8,11 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select, update
 
-from handlers.pairing_view import PairStep
+from handlers.pairing.view import PairStep
 from storage.models import Person, Programme, ProgrammeMember
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Organization
-from storage.programmes import Problem
+from storage.pairing.forming import Problem
 from tests.support.seed import add_person, build_tree
 
 CURATOR, MENTOR, MENTOR2, MENTEE, MENTEE2, STUDENT = 20, 31, 32, 41, 42, 43
@@ -249,8 +249,8 @@ async def test_pairs_lists_for_each_role(harness, school, clock):
 async def test_the_school_list_filters_by_form(harness, school, clock):
     from datetime import date
 
-    from storage.catalogue import EntryKind, entries
-    from storage.programmes import Proposal, form_programme
+    from storage.catalogue.entries import EntryKind, entries
+    from storage.pairing.forming import Proposal, form_programme
 
     db = harness.app.database
     async with db.transaction() as s:
@@ -343,8 +343,8 @@ async def test_long_lists_of_people_are_paged(harness, school, clock):
 async def test_a_big_group_is_listed_in_one_short_line(harness, school, clock):
     from datetime import date
 
-    from storage.catalogue import EntryKind, entries
-    from storage.programmes import Proposal, form_programme
+    from storage.catalogue.entries import EntryKind, entries
+    from storage.pairing.forming import Proposal, form_programme
 
     db = harness.app.database
     pupils = [
@@ -491,8 +491,8 @@ async def test_no_kinds_and_no_forms_in_the_catalogue(harness, school):
 
 async def _programme(db, school, clock, mentors: list[int], mentees: list[int], form: int = 0):
     """A proposed programme between people given by Telegram id; returns its id."""
-    from storage.catalogue import EntryKind, entries
-    from storage.programmes import Proposal, form_programme
+    from storage.catalogue.entries import EntryKind, entries
+    from storage.pairing.forming import Proposal, form_programme
 
     async with db.transaction() as s:
         forms = await entries(s, school.municipality_id, EntryKind.form)
@@ -514,7 +514,7 @@ async def _programme(db, school, clock, mentors: list[int], mentees: list[int], 
 
 
 async def test_free_mentees_come_first_and_the_others_say_how_many_mentors(harness, school, clock):
-    from storage.programmes import respond
+    from storage.pairing.forming import respond
 
     db = harness.app.database
     await _programme(db, school, clock, [MENTOR], [MENTEE])

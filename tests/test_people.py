@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.people_common import (
+from handlers.people.common import (
     CardOpened,
     FieldMenu,
     GuardianConsent,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handlers.staff_common import StaffCard, StaffInvite, StaffStatus
+from handlers.people.staff_common import StaffCard, StaffInvite, StaffStatus
 from storage.models import Invitation, Membership, MembershipChange
 from storage.models.enums import MembershipStatus, Role
 from storage.privacy import export_person

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import build_i18n
-from storage.report_text_ru import count_ru, plural_ru
+from handlers.reports.documents.text_ru import count_ru, plural_ru
 from tests.test_catalogues import extract, load
 
 NUMBERS = (1, 2, 5, 11, 21, 22, 25, 111)

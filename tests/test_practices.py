@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from storage.catalogue import EntryKind, entries
+from storage.catalogue.entries import EntryKind, entries
 from storage.models.community import Practice
 from storage.models.enums import Role
-from storage.programmes import Proposal, form_programme, respond
+from storage.pairing.forming import Proposal, form_programme, respond
 from tests.support.seed import add_person, build_tree
 
 MENTOR, MENTEE, CURATOR, OTHER_CURATOR, COORDINATOR, FOREIGN_COORDINATOR = range(301, 307)

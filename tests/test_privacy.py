@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from storage.feedback import save_feedback
-from storage.invitations import create_invitation, use_invitation
+from storage.community.feedback import save_feedback
 from storage.models import (
     Consent,
     Feedback,
@@ -22,7 +21,8 @@ from storage.models import (
 from storage.models.community import Practice, Question
 from storage.models.enums import Role
 from storage.models.outbox import OutboxMessage
-from storage.outbox import enqueue
+from storage.outbox.queue import enqueue
+from storage.people.invitations import create_invitation, use_invitation
 from tests.support.seed import add_person, build_tree, person_by_telegram
 
 NAME = "Петрова Анна Сергеевна"

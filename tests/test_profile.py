@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage.models import MenteeProfile, MentorProfile, Person
 from storage.models.enums import Role
-from storage.registration import save_mentee_profile
+from storage.people.registration import save_mentee_profile
 from tests.support.app import running_app
 from tests.support.seed import MENTEE_ANSWERS, add_person, add_role, build_tree
 

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, update
 
-from handlers.programme_common import ProgrammeAction, ProgrammeOpen
-from storage.catalogue import EntryKind, entries
+from handlers.programmes.common import ProgrammeAction, ProgrammeOpen
+from storage.catalogue.entries import EntryKind, entries
 from storage.models import PlanItem, Programme, ProgrammeComment
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Membership
-from storage.programme_content import close_programme
-from storage.programmes import Problem, Proposal, form_programme, respond
+from storage.pairing.forming import Problem, Proposal, form_programme, respond
+from storage.programmes.content import close_programme
 from tests.support.seed import add_person, build_tree
 
 MENTOR, MENTEE, CURATOR, OTHER_CURATOR = 11, 12, 13, 14
@@ -317,7 +317,7 @@ async def test_a_mentee_awaiting_the_guardians_consent_cannot_comment(harness, d
         for person in (mentor_id, minor_id):
             await respond(s, programme.id, person, True, now)
         # A minor joins pairs only once consent is recorded, but returns to awaiting it when a
-        # curator re-activates them without a recorded consent (storage/people_admin.py).
+        # curator re-activates them without a recorded consent (storage/people/admin.py).
         await s.execute(
             update(Membership)
             .where(Membership.person_id == minor_id)
@@ -338,8 +338,8 @@ async def test_a_mentee_awaiting_the_guardians_consent_cannot_comment(harness, d
 
 
 async def test_a_member_counts_only_with_the_role_in_the_programmes_school(database, clock):
-    from bot.actor import load_actor
-    from handlers.programme_common import programme_access
+    from handlers.programmes.common import programme_access
+    from storage.people.actor import load_actor
     from tests.support.seed import add_role
 
     now = clock.now()

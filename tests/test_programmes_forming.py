@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from storage.catalogue import EntryKind, entries
+from storage.catalogue.entries import EntryKind, entries
 from storage.models import Programme, ProgrammeMember
 from storage.models.enums import Role
-from storage.programmes import Problem, Proposal, Refused, form_programme, respond
+from storage.pairing.forming import Problem, Proposal, Refused, form_programme, respond
 from tests.support.seed import add_person, build_tree
 
 
@@ -175,7 +175,7 @@ async def test_a_minor_awaiting_the_guardian_joins_no_programme(database, clock,
 async def test_a_mentor_of_another_school_only_where_allowed_and_only_teacher_teacher(
     database, clock, school
 ):
-    from storage.cross_school import set_cross_school
+    from storage.pairing.cross_school import set_cross_school
 
     tree, p, teacher_form = school
     async with database.reading() as s:

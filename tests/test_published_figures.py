@@ -15,11 +15,11 @@ import docx
 import openpyxl
 import pytest
 
-from storage.campaigns import ensure_campaign
+from storage.campaigns.core import ensure_campaign
 from storage.demo import add_pairs, add_people, national_form
 from storage.models.surveys import Campaign
-from storage.questionnaires.builtin import latest
-from storage.survey_answers import Target, submit
+from storage.surveys.answers import Target, submit
+from storage.surveys.questionnaires.builtin import latest
 from tests.support.seed import add_person, build_tree
 
 COORDINATOR, CURATOR = 601, 602

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Settings
 from handlers.registration.forms import TEACHER_DIFFICULTIES as PROFILE_CHOICES
-from storage.questionnaires.builtin import PUBLISHED, REGISTRY, find, key_for, latest, versions
-from storage.questionnaires.model import Audience, Kind, Occasion
-from storage.questionnaires.programme import TEACHER_DIFFICULTIES
-from storage.survey_answers import (
+from storage.settings import Settings
+from storage.surveys.answers import (
     AnswerError,
     check_value,
     clean_answers,
     response_link,
     scope_key,
 )
+from storage.surveys.questionnaires.builtin import (
+    PUBLISHED,
+    REGISTRY,
+    find,
+    key_for,
+    latest,
+    versions,
+)
+from storage.surveys.questionnaires.model import Audience, Kind, Occasion
+from storage.surveys.questionnaires.programme import TEACHER_DIFFICULTIES
 
 
 def test_every_questionnaire_is_registered_by_key_and_version() -> None:

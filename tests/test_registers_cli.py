@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from bot.config import Settings
 from bot.import_people import run_import_people
+from handlers.registers.sample import registers_workbook
 from storage.models import RegisterEntry, RegisterPair
-from storage.registers.sample import registers_workbook
+from storage.settings import Settings
 from tests.support.seed import build_tree
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ import docx
 import openpyxl
 from sqlalchemy import func, select
 
-from handlers.people_common import GuardianConsent
+from handlers.people.common import GuardianConsent
 from handlers.registers.common import (
     ImportSchool,
     PendingAct,
@@ -19,6 +19,7 @@ from handlers.registers.common import (
     PendingFiles,
     PendingPage,
 )
+from handlers.registers.sample import registers_workbook
 from storage.models import (
     Membership,
     MentorProfile,
@@ -28,7 +29,6 @@ from storage.models import (
     RegisterPair,
 )
 from storage.models.enums import MembershipStatus, Role
-from storage.registers.sample import registers_workbook
 from tests.support.seed import add_person, build_tree
 from tests.test_registers_storage import mentor, teacher
 from tests.test_registers_storage import workbook as workbook_of

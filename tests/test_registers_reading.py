@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from bot.i18n import build_i18n
 from handlers.forms.fields import FieldError
 from handlers.forms.fields import person_name as form_person_name
+from handlers.registers.sample import registers_workbook
 from storage.models.enums import Role
 from storage.registers.reading import MAX_ROWS, FileProblem, read_tables
 from storage.registers.rows import read_rows
-from storage.registers.sample import registers_workbook
 from storage.registers.values import (
     ValueProblem,
     a_date,

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bot.clock import FrozenClock
+from handlers.reports.documents.xlsx import build_workbook
 from scheduler.registers import RegistersJob
-from storage.indicators import build_summary
+from storage.clock import FrozenClock
 from storage.models import (
     Membership,
     MentorProfile,
@@ -32,7 +32,7 @@ from storage.registers.joining import join
 from storage.registers.pairs import form_ready
 from storage.registers.plan import make_plan
 from storage.registers.reading import read_tables
-from storage.report_xlsx import build_workbook
+from storage.reports.indicators import build_summary
 from tests.support.seed import add_person, build_tree, make_programme
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -339,8 +339,7 @@ async def test_the_ticker_forms_ready_pairs_and_asks_through_the_outbox(database
 
 def test_the_outbox_messages_of_the_registers_read_in_russian():
     from bot.i18n import build_i18n
-    from scheduler.outbox_texts import RENDERERS
-    from scheduler.registers import RegistersJob  # noqa: F401  (registers the renderers)
+    from handlers.registers.proposals import RENDERERS
 
     i18n = build_i18n("ru")
     with i18n.context(), i18n.use_locale("ru"):

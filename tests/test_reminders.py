@@ -9,15 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from handlers import outbox_renderers
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
 from scheduler.reminders import plan_and_enqueue
-from storage.invitations import create_invitation
 from storage.models.enums import Role
 from storage.models.meetings import Meeting, MeetingAttendee
 from storage.models.orgs import Organization
 from storage.models.outbox import OutboxMessage
 from storage.models.programmes import Programme
+from storage.people.invitations import create_invitation
 from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR = 31, 32, 33
@@ -62,7 +63,14 @@ async def plan(database, clock, kind: str) -> list[OutboxMessage]:
 
 def sender_for(harness, database, clock) -> OutboxSender:
     return OutboxSender(
-        database, harness.bot, harness.app.i18n, clock, 1000, "ru", Pacer(1000, per_chat_interval=0)
+        database,
+        harness.bot,
+        harness.app.i18n,
+        clock,
+        1000,
+        "ru",
+        renderers=outbox_renderers(),
+        pacer=Pacer(1000, per_chat_interval=0),
     )
 
 

@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-import scheduler.reminder_texts
 import scheduler.reminders_campaigns  # noqa: F401  (registers the kinds)
+from handlers import outbox_renderers
 from scheduler.outbox_texts import render_delivery
 from scheduler.reminders import plan_and_enqueue
-from storage.campaigns import ensure_campaign
+from storage.campaigns.core import ensure_campaign
 from storage.models.enums import MembershipStatus, Role
 from storage.models.outbox import OutboxMessage
 from storage.models.surveys import SurveyParticipation, SurveyResponse
-from storage.outbox import Delivery, Item
+from storage.outbox.queue import Delivery, Item
 from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR, COORDINATOR, SILENT = 41, 42, 43, 44, 45
@@ -86,7 +86,7 @@ def rendered(harness, row: OutboxMessage) -> str:
         row.person_id, 0, "ru", [Item(row.id, row.kind, row.subject, row.params, row.due_at)]
     )
     with harness.app.i18n.context(), harness.app.i18n.use_locale("ru"):
-        return render_delivery(delivery, late=False)[0]
+        return render_delivery(delivery, late=False, renderers=outbox_renderers())[0]
 
 
 async def test_the_window_opens_for_everyone_who_owes_and_the_countdown_skips_who_answered(

@@ -12,13 +12,13 @@ import docx
 import openpyxl
 import pytest
 
-from handlers.report_common import RepOpen
+from handlers.reports.common import RepOpen
 from storage.demo import _insert, add_pairs, add_people, national_form
 from storage.models.meetings import Meeting
 from storage.models.orgs import Organization
 from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse
-from storage.report_registers import MEETING_SUMMARY_COLUMNS, MENTEE_COLUMNS, MENTOR_COLUMNS
-from storage.report_stats import save_denominators
+from storage.reports.registers import MEETING_SUMMARY_COLUMNS, MENTEE_COLUMNS, MENTOR_COLUMNS
+from storage.reports.stats import save_denominators
 from tests.support.seed import add_person, build_tree
 
 CURATOR, COORDINATOR, REGIONAL, FOREIGN_CURATOR, MENTOR = 81, 82, 83, 84, 85

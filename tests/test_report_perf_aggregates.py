@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from storage import survey_aggregates
-from storage.campaigns import ensure_campaign
+from storage.campaigns.core import ensure_campaign
 from storage.demo import _insert
 from storage.models.surveys import SurveyResponse
-from storage.questionnaires import builtin
-from storage.questionnaires.model import Kind
-from storage.survey_aggregates import Scope, breakdown, school_breakdowns, split
+from storage.surveys import aggregates as survey_aggregates
+from storage.surveys.aggregates import Scope, breakdown, school_breakdowns, split
+from storage.surveys.questionnaires import builtin
+from storage.surveys.questionnaires.model import Kind
 from tests.support.seed import region_with_schools
 from tests.test_indicators import municipality
 

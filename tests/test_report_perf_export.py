@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from storage.demo import _insert, add_pairs, add_people, national_form
 from storage.models.meetings import Meeting, MeetingAttendee
-from storage.report_registers import meeting_rows, meeting_summary_rows, programmes
+from storage.reports.registers import meeting_rows, meeting_summary_rows, programmes
 from tests.test_indicators import municipality
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)

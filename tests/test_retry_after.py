@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.middlewares.retry_after import MAX_ATTEMPTS, MAX_WAIT
+from handlers import outbox_renderers
 from scheduler.outbox_sender import OutboxSender
 from scheduler.pacing import Pacer
-from storage import outbox
 from storage.models.outbox import OutboxMessage
-from storage.people import get_or_create_person
+from storage.outbox import queue as outbox
+from storage.people.lookup import get_or_create_person
 
 APOLOGY = "Извините, у нас что-то пошло не так."
 START = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -83,6 +84,7 @@ async def test_the_outbox_meets_429_once_and_pauses_itself(harness, database, cl
         clock,
         send_rate=1000,
         default_locale="ru",
+        renderers=outbox_renderers(),
         pacer=Pacer(1000, per_chat_interval=0),
     )
     harness.tg.fail_next("sendMessage", status=429, retry_after=5)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 
-from bot.actor import Actor
 from bot.factory import build_app
 from bot.routing import GUARDED_EVENTS, _features, _tree
+from storage.people.actor import Actor
 
 USER = {"id": 777, "is_bot": False, "first_name": "Anna"}
 CHAT = {"id": 777, "type": "private"}

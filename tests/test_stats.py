@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers.stats import StatsAct
+from handlers.reports.stats import StatsAct
 from storage.models.statistics import SchoolStatistics
 from tests.support.seed import add_person, build_tree
 

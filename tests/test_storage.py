@@ -11,12 +11,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 
+from bot.fsm_storage import SqlStorage
 from storage.base import Base
+from storage.conversations import purge_idle_states
 from storage.db import Database, current_session
-from storage.fsm import SqlStorage, purge_idle_states
 from storage.migrate import pending_revisions, upgrade_to_head
 from storage.models import FsmState, Person, ProcessedUpdate
-from storage.people import get_or_create_person
+from storage.people.lookup import get_or_create_person
 from storage.updates import claim_update, forget_updates_before
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -145,7 +146,7 @@ async def test_fsm_writes_join_the_update_transaction(database: Database):
 
 
 async def test_idle_conversations_are_purged(database: Database):
-    from bot.clock import FrozenClock
+    from storage.clock import FrozenClock
 
     clock = FrozenClock(NOW - timedelta(days=100))
     await SqlStorage(database, clock).set_state(KEY, "Form:text")

@@ -12,8 +12,8 @@ from storage.models.catalogue import CatalogueEntry
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, Role
 from storage.models.programmes import Programme, ProgrammeMember
-from storage.registration import save_mentor_profile
-from storage.suggestions import Reason, Suggestion, suggest_mentors
+from storage.pairing.suggestions import Reason, Suggestion, suggest_mentors
+from storage.people.registration import save_mentor_profile
 from tests.support.seed import MENTOR_ANSWERS, add_person, add_role, build_tree
 
 MENTEE = {

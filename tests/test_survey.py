@@ -9,13 +9,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handlers.survey_common import SurveyOpen
-from handlers.survey_invite import invite_members
+from handlers.surveys.common import SurveyOpen
+from handlers.surveys.invite import invite_members
 from storage.models import MenteeProfile, Person
 from storage.models.enums import MembershipStatus, Role
 from storage.models.programmes import Programme
 from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse
-from storage.questionnaires.model import Occasion
+from storage.surveys.questionnaires.model import Occasion
 from tests.support.seed import add_person, build_tree, make_programme
 
 MENTOR, MENTEE, CURATOR, COORDINATOR, OTHER_CURATOR = 21, 22, 23, 24, 25

@@ -7,14 +7,13 @@ import secrets
 from collections import Counter
 from datetime import UTC, date, datetime
 
-from storage.campaign_changes import change_rules
-from storage.campaigns import ensure_campaign
-from storage.catalogue import EntryKind, entries
+from storage.campaigns.changes import change_rules
+from storage.campaigns.core import ensure_campaign
+from storage.catalogue.entries import EntryKind, entries
 from storage.models.enums import Role
 from storage.models.surveys import SurveyParticipation, SurveyResponse
-from storage.programmes import Proposal, form_programme, respond
-from storage.questionnaires.model import Audience, Kind, Occasion, Option, Question, Questionnaire
-from storage.survey_aggregates import (
+from storage.pairing.forming import Proposal, form_programme, respond
+from storage.surveys.aggregates import (
     aggregate,
     breakdown,
     complementary,
@@ -25,6 +24,14 @@ from storage.survey_aggregates import (
     schools_scope,
     split,
     summarise,
+)
+from storage.surveys.questionnaires.model import (
+    Audience,
+    Kind,
+    Occasion,
+    Option,
+    Question,
+    Questionnaire,
 )
 from tests.support.seed import add_person, build_tree
 

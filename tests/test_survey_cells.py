@@ -10,24 +10,24 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from bot.clock import FrozenClock
 from scheduler.campaigns import run_campaigns
-from storage.campaign_changes import close_early, reopen, seal_due, set_dates
-from storage.campaigns import ensure_campaign
+from storage.campaigns.changes import close_early, reopen, seal_due, set_dates
+from storage.campaigns.core import ensure_campaign
+from storage.clock import FrozenClock
 from storage.models.enums import Role
 from storage.models.surveys import Campaign, PublishedCell, SurveyParticipation, SurveyResponse
 from storage.privacy import erase_person
-from storage.questionnaires.builtin import latest
-from storage.survey_aggregates import (
+from storage.surveys.aggregates import (
     aggregate,
     breakdown,
     municipality_scope,
     school_aggregate,
     school_breakdowns,
 )
-from storage.survey_aggregates_core import Counted
-from storage.survey_answers import response_link, scope_key
-from storage.survey_cells import replaces
+from storage.surveys.aggregates_core import Counted
+from storage.surveys.answers import response_link, scope_key
+from storage.surveys.cells import replaces
+from storage.surveys.questionnaires.builtin import latest
 from tests.support.seed import add_person, build_tree
 
 NOW = datetime(2026, 12, 10, 9, tzinfo=UTC)

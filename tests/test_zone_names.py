@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.i18n import build_i18n
-from handlers.formatting import zone_name, zoned_datetime
+from handlers.ui.dates import zone_name, zoned_datetime
 
 WINTER, SUMMER = datetime(2026, 12, 19, 13, 0, tzinfo=UTC), datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
 

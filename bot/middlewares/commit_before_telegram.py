@@ -12,8 +12,8 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response
 
+from storage.conversations import write_pending
 from storage.db import current_session
-from storage.fsm import write_pending
 
 if TYPE_CHECKING:
     from aiogram import Bot

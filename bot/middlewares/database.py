@@ -16,9 +16,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
-from bot.clock import Clock
+from storage.clock import Clock
+from storage.conversations import write_pending
 from storage.db import Database, current_session, has_pending_work
-from storage.fsm import write_pending
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)

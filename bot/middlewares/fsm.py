@@ -18,9 +18,9 @@ from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.types import TelegramObject, User
 
-from bot.actor import load_actor, load_actor_and_state
-from bot.clock import Clock
-from storage.fsm import SqlStorage
+from bot.fsm_storage import SqlStorage
+from storage.clock import Clock
+from storage.people.actor import load_actor, load_actor_and_state
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 

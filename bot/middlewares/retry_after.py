@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response
+
+from scheduler.pacing import is_paced_by_caller
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -31,18 +31,6 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 MAX_WAIT = 10.0
-
-_paced_by_caller: ContextVar[bool] = ContextVar("paced_by_caller", default=False)
-
-
-@contextmanager
-def paced_by_caller() -> Iterator[None]:
-    """Requests made inside answer a 429 to the caller at once: it keeps its own pacing."""
-    token = _paced_by_caller.set(True)
-    try:
-        yield
-    finally:
-        _paced_by_caller.reset(token)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
@@ -62,7 +50,7 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[Any],
     ) -> Response[Any]:
-        if _paced_by_caller.get():
+        if is_paced_by_caller():
             return await make_request(bot, method)
         waited = 0.0
         attempt = 1

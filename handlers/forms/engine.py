@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from html import escape
 from typing import Any
 
@@ -13,13 +13,15 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
-from handlers.cancel import cancel_button
 from handlers.forms.fields import Field, Form
 from handlers.forms.typed import REJECTED, parse_typed
+from handlers.system.cancel import cancel_button
+from storage.clock import Clock
 
 Submit = Callable[[CallbackQuery, dict[str, Any], dict[str, Any], dict[str, Any]], Awaitable[None]]
-FORMS: dict[str, tuple[Form, Submit]] = {}
+# Every form the engine runs, by name, with what saves it: put together by
+# handlers.engine_forms() and given to the handlers as the dispatcher's "forms".
+Forms = Mapping[str, tuple[Form, Submit]]
 
 
 class Filling(StatesGroup):
@@ -33,24 +35,19 @@ class FormAct(CallbackData, prefix="f"):
     value: str = ""
 
 
-def register_form(form: Form, submit: Submit) -> None:
-    FORMS[form.name] = (form, submit)
-
-
 async def start_form(
     message: Message,
     state: FSMContext,
-    form_name: str,
+    form: Form,
     context: dict[str, Any],
     answers: dict[str, Any] | None = None,
 ) -> None:
-    form, _submit = FORMS[form_name]
     answers = answers or {}
     first = form.visible(answers)[0]
     await state.set_state(Filling.answering)
     await state.set_data(
         {
-            "form": form_name,
+            "form": form.name,
             "key": first.key,
             "answers": answers,
             "context": context,
@@ -63,22 +60,21 @@ async def start_form(
 async def review_form(
     message: Message,
     state: FSMContext,
-    form_name: str,
+    form: Form,
     context: dict[str, Any],
     answers: dict[str, Any],
 ) -> None:
     """Start a form whose answers are mostly known: ask only the fields missing from
     `answers` (a key present with None counts as skipped), then show the summary."""
-    form, _submit = FORMS[form_name]
     await state.set_state(Filling.answering)
     data = {
-        "form": form_name,
+        "form": form.name,
         "key": form.visible(answers)[0].key,
         "answers": answers,
         "context": context,
         "editing": True,
     }
-    await _advance(message, state, data)
+    await _advance(message, state, data, form)
 
 
 def _button(text: str, action: str, key: str = "", value: str = "") -> InlineKeyboardButton:
@@ -140,8 +136,7 @@ def _summary(form: Form, answers: dict[str, Any]) -> tuple[str, InlineKeyboardMa
     return "\n".join(lines), markup
 
 
-async def _advance(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
-    form, _submit = FORMS[data["form"]]
+async def _advance(message: Message, state: FSMContext, data: dict[str, Any], form: Form) -> None:
     answers = data["answers"]
     visible = form.visible(answers)
     keys = [f.key for f in visible]
@@ -163,23 +158,25 @@ async def _advance(message: Message, state: FSMContext, data: dict[str, Any]) ->
     await message.answer(text, reply_markup=markup)
 
 
-async def _current(state: FSMContext) -> tuple[dict[str, Any], Form, Field]:
+async def _current(state: FSMContext, forms: Forms) -> tuple[dict[str, Any], Form, Field]:
     data = await state.get_data()
-    form, _submit = FORMS[data["form"]]
+    form, _submit = forms[data["form"]]
     return data, form, form.get(data["key"], data["answers"])
 
 
-async def answer_typed(message: Message, state: FSMContext, clock: Clock) -> None:
-    data, _form, field = await _current(state)
+async def answer_typed(message: Message, state: FSMContext, clock: Clock, forms: Forms) -> None:
+    data, form, field = await _current(state, forms)
     value = await parse_typed(message, field, clock.now().date())
     if value is REJECTED:
         return
     data["answers"][field.key] = value
-    await _advance(message, state, data)
+    await _advance(message, state, data, form)
 
 
-async def button_pressed(query: CallbackQuery, callback_data: FormAct, state: FSMContext) -> None:
-    data, form, field = await _current(state)
+async def button_pressed(
+    query: CallbackQuery, callback_data: FormAct, state: FSMContext, forms: Forms
+) -> None:
+    data, form, field = await _current(state, forms)
     message = query.message
     if callback_data.key != field.key or not isinstance(message, Message):
         await query.answer(_("This button is no longer active."))
@@ -201,7 +198,7 @@ async def button_pressed(query: CallbackQuery, callback_data: FormAct, state: FS
         await message.edit_text(
             f"{message.html_text}\n\n→ <b>{escape(field.label_of(callback_data.value))}</b>"
         )
-        await _advance(message, state, data)
+        await _advance(message, state, data, form)
     elif action == "toggle":
         selected = list(answers.get(field.key) or [])
         value = callback_data.value
@@ -217,12 +214,12 @@ async def button_pressed(query: CallbackQuery, callback_data: FormAct, state: FS
         answers.setdefault(field.key, [])
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
-        await _advance(message, state, data)
+        await _advance(message, state, data, form)
     elif action == "skip" and field.optional:
         answers[field.key] = [] if field.multiple else None
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
-        await _advance(message, state, data)
+        await _advance(message, state, data, form)
     elif action == "back":
         await _go_back(query, message, state, data, form, field)
     else:
@@ -249,10 +246,14 @@ async def _go_back(
 
 
 async def summary_pressed(
-    query: CallbackQuery, callback_data: FormAct, state: FSMContext, **context: Any
+    query: CallbackQuery,
+    callback_data: FormAct,
+    state: FSMContext,
+    forms: Forms,
+    **context: Any,
 ) -> None:
     data = await state.get_data()
-    form, submit = FORMS[data["form"]]
+    form, submit = forms[data["form"]]
     message = query.message
     if not isinstance(message, Message):
         return

@@ -11,7 +11,7 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from storage.org_import_values import parse_timezone
+from storage.orgs.import_values import parse_timezone
 
 
 class FieldError(ValueError):

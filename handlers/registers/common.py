@@ -8,10 +8,10 @@ from aiogram.types import InlineKeyboardButton
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.actor import Actor
 from storage.models.enums import OrgLevel, Role
 from storage.models.orgs import Organization
-from storage.orgs import descendants
+from storage.orgs.scope import descendants
+from storage.people.actor import Actor
 
 
 class ImportSchool(CallbackData, prefix="rg_s"):

@@ -61,7 +61,7 @@ def invitations_xlsx(school: str, invitations: Sequence[Invitation]) -> bytes:
 def registers_template() -> bytes:
     """Both registers with the columns of seed 001 (as /export writes them) and the optional
     ones that spare people typing when they join, one example row each and a help sheet."""
-    from storage.report_registers import MENTEE_COLUMNS, MENTOR_COLUMNS
+    from storage.reports.registers import MENTEE_COLUMNS, MENTOR_COLUMNS
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})

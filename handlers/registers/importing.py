@@ -26,13 +26,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Allowed
-from bot.actor import Actor
-from bot.clock import Clock
-from bot.config import Settings
-from handlers.cancel import cancel_button
-from handlers.paging import paged
-from handlers.programme_common import school_today
+from handlers.access import Allowed
+from handlers.programmes.common import school_today
 from handlers.registers.common import (
     ImportAct,
     ImportSchool,
@@ -46,12 +41,17 @@ from handlers.registers.common import (
 from handlers.registers.documents import registers_template
 from handlers.registers.proposals import ask_formed
 from handlers.registers.texts import applied_text, dry_run_text, file_problem, limits_line
+from handlers.system.cancel import cancel_button
+from handlers.ui.paging import paged
+from storage.clock import Clock
 from storage.models.orgs import Organization
+from storage.people.actor import Actor
 from storage.registers.applying import apply_plan, lock_school
 from storage.registers.entries import pending_counts
 from storage.registers.pairs import form_ready
 from storage.registers.plan import ImportPlan, make_plan
 from storage.registers.reading import FileProblem, check_upload, read_tables
+from storage.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -23,27 +23,27 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.actor import Actor, load_actor
-from bot.clock import Clock
-from bot.commands import set_personal_commands
-from bot.config import Settings
-from handlers.forms.engine import register_form, review_form
+from handlers.commands import set_personal_commands
+from handlers.forms.engine import review_form
 from handlers.forms.fields import Form
-from handlers.labels import role_title
-from handlers.notify import tell
 from handlers.registers.common import JoinConsent, button
 from handlers.registers.proposals import ask_formed
 from handlers.registration.flow import consent_text
 from handlers.registration.forms import MENTEE_FORM, MENTOR_FORM
-from storage.memberships import find_membership
+from handlers.ui.labels import role_title
+from handlers.ui.notify import tell
+from storage.clock import Clock
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Organization
 from storage.models.registers import RegisterEntry
-from storage.pairing import recipients
+from storage.pairing.people import recipients
+from storage.people.actor import Actor, load_actor
+from storage.people.memberships import find_membership
+from storage.people.registration import has_consent, record_consent
 from storage.registers.entries import by_code, mark_opened
 from storage.registers.joining import join
 from storage.registers.pairs import form_ready
-from storage.registration import has_consent, record_consent
+from storage.settings import Settings
 
 CODE = re.compile(r"[A-Za-z0-9_-]{20,32}")
 # The registration forms under names of their own: confirming ends in join_submitted.
@@ -140,7 +140,7 @@ async def link_opened(
     ]
     if await has_consent(session, actor.person_id):
         await message.answer("\n".join(intro))
-        await review_form(message, state, form.name, context, _prefilled(entry, form))
+        await review_form(message, state, form, context, _prefilled(entry, form))
         return
     await state.set_state(Joining.consent)
     await state.set_data({"context": context})
@@ -190,7 +190,7 @@ async def consent_answered(
         return
     await record_consent(session, actor.person_id, clock.now())
     form = FORMS[Role(context["role"])]
-    await review_form(message, state, form.name, context, _prefilled(entry, form))
+    await review_form(message, state, form, context, _prefilled(entry, form))
 
 
 async def consent_typed(message: Message) -> None:
@@ -250,8 +250,8 @@ async def join_submitted(
     await ask_formed(session, formed, {"bot": bot, "i18n": i18n})
 
 
-for _form in FORMS.values():
-    register_form(_form, join_submitted)
+# The forms this conversation runs through the engine (see handlers.engine_forms).
+ENGINE_FORMS = {form.name: (form, join_submitted) for form in FORMS.values()}
 
 
 def build_router() -> Router:

@@ -15,12 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Allowed
-from bot.actor import Actor
-from bot.clock import Clock
-from bot.config import Settings
-from handlers.labels import role_title
-from handlers.paging import navigation_row, page_count
+from handlers.access import Allowed
 from handlers.registers.common import (
     PendingAct,
     PendingCard,
@@ -32,11 +27,15 @@ from handlers.registers.common import (
     personal_link,
 )
 from handlers.registers.documents import Invitation, invitation_cards, invitations_xlsx
-from handlers.screens import replace_screen
+from handlers.ui.labels import role_title
+from handlers.ui.paging import navigation_row, page_count
+from handlers.ui.screens import replace_screen
+from storage.clock import Clock
 from storage.models.orgs import Organization
 from storage.models.registers import RegisterEntry
-from storage.orgs import effective_timezone
-from storage.outbox import enqueue
+from storage.orgs.scope import effective_timezone
+from storage.outbox.queue import enqueue
+from storage.people.actor import Actor
 from storage.registers.applying import renew
 from storage.registers.entries import (
     delete_pending,
@@ -46,6 +45,7 @@ from storage.registers.entries import (
     reminder_targets,
     valid_invitations,
 )
+from storage.settings import Settings
 
 PAGE_SIZE = 10
 

@@ -12,8 +12,8 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.pairing_answer import answer_buttons, ask_members, proposal_text
-from scheduler.outbox_texts import Rendered, renders
+from handlers.pairing.answer import answer_buttons, ask_members, proposal_text
+from handlers.ui.rendered import Rendered, Renderer
 
 NAMES_SHOWN = 20
 
@@ -30,7 +30,6 @@ def _day(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d.%m.%Y")
 
 
-@renders("register_pair")
 def pair_proposed(params: dict[str, Any]) -> Rendered:
     text = proposal_text(
         school=params["school"],
@@ -44,7 +43,6 @@ def pair_proposed(params: dict[str, Any]) -> Rendered:
     return Rendered(text, answer_buttons(int(params["programme_id"])))
 
 
-@renders("register_reminder")
 def finish_joining(params: dict[str, Any]) -> Rendered:
     text = _(
         "You opened your invitation to «{school}» but have not finished joining. It takes "
@@ -55,7 +53,6 @@ def finish_joining(params: dict[str, Any]) -> Rendered:
     return Rendered(text, [[button]])
 
 
-@renders("register_erasure")
 def erasure_notice(params: dict[str, Any]) -> Rendered:
     count = int(params["count"])
     names = params["names"][:NAMES_SHOWN]
@@ -71,3 +68,11 @@ def erasure_notice(params: dict[str, Any]) -> Rendered:
         "«New link»."
     )
     return Rendered(text)
+
+
+# How the registers' messages read, handed to the outbox's sender.
+RENDERERS: dict[str, Renderer] = {
+    "register_pair": pair_proposed,
+    "register_reminder": finish_joining,
+    "register_erasure": erasure_notice,
+}

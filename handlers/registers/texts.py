@@ -12,8 +12,8 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from handlers.labels import role_title
 from handlers.registration.forms import MENTEE_FORM, MENTOR_FORM
+from handlers.ui.labels import role_title
 from storage.models.enums import Role
 from storage.registers.plan import ImportPlan, Note, PlannedPair, PlannedPerson
 from storage.registers.reading import MAX_BYTES, MAX_ROWS, FileProblem

@@ -17,26 +17,26 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.actor import Actor, load_actor
-from bot.clock import Clock
-from bot.commands import set_personal_commands
-from bot.config import Settings
-from handlers.forms.engine import register_form, start_form
-from handlers.labels import role_title
-from handlers.notify import tell
+from handlers.commands import set_personal_commands
+from handlers.forms.engine import start_form
 from handlers.registration.forms import FORM_BY_ROLE
-from storage.invitations import InvitationProblem, check_invitation
-from storage.memberships import find_membership
+from handlers.ui.labels import role_title
+from handlers.ui.notify import tell
+from storage.clock import Clock
 from storage.models.enums import MembershipStatus, Role
 from storage.models.orgs import Organization
-from storage.people import find_person
-from storage.registration import (
+from storage.people.actor import Actor, load_actor
+from storage.people.invitations import InvitationProblem, check_invitation
+from storage.people.lookup import find_person
+from storage.people.memberships import find_membership
+from storage.people.registration import (
     CONSENT_VERSION,
     InvitationTaken,
     has_consent,
     record_consent,
     save_registration,
 )
+from storage.settings import Settings
 
 log = logging.getLogger(__name__)
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -180,7 +180,7 @@ async def _start_role_form(
 ) -> None:
     form = FORM_BY_ROLE[role]
     prefilled = {"full_name": actor.full_name} if actor.full_name else {}
-    await start_form(message, state, form.name, context, prefilled)
+    await start_form(message, state, form, context, prefilled)
 
 
 async def registration_submitted(
@@ -243,8 +243,8 @@ async def registration_submitted(
     )
 
 
-for _form in FORM_BY_ROLE.values():
-    register_form(_form, registration_submitted)
+# The forms this conversation runs through the engine (see handlers.engine_forms).
+ENGINE_FORMS = {form.name: (form, registration_submitted) for form in FORM_BY_ROLE.values()}
 
 
 def build_router() -> Router:

@@ -27,8 +27,8 @@ def run_with(connection: Connection) -> None:
 
 
 async def run_standalone() -> None:
-    from bot.config import load_settings
     from storage.db import create_engine
+    from storage.settings import load_settings
 
     url = config.get_main_option("sqlalchemy.url") or load_settings().database_url
     engine = create_engine(url)

@@ -58,7 +58,7 @@ class Campaign(Base):
     updated_at: Mapped[datetime]
     # Set when the campaign has ended and the response links were erased.
     sealed_at: Mapped[datetime | None]
-    # When its figures were last published (storage/survey_publish.py); from then on every
+    # When its figures were last published (storage/surveys/publish.py); from then on every
     # figure of the campaign is read from its published cells, never from live answers.
     published_at: Mapped[datetime | None]
 
@@ -120,7 +120,7 @@ class PublishedCell(Base):
     respondents' satisfaction sums), never a response and nothing that names a person.
 
     A later publication (after a reopen) replaces a cell only when it moves by at least k
-    respondents (storage/survey_cells.py), so two figures seen at any two times rest on the
+    respondents (storage/surveys/cells.py), so two figures seen at any two times rest on the
     same answers or on answers that differ by at least k people.
     """
 

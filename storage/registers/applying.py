@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models.enums import Role
 from storage.models.orgs import Organization
 from storage.models.registers import RegisterEntry, RegisterPair, RegisterPairMember
-from storage.register_fields import PROFILE_FIELDS, save_register_field
+from storage.people.register_fields import PROFILE_FIELDS, save_register_field
 from storage.registers.plan import ImportPlan, PlannedPerson, member_key
 from storage.registers.school import Known
 

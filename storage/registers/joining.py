@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.memberships import grant_role
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, Role
 from storage.models.registers import RegisterEntry
-from storage.registration import needs_guardian, save_mentee_profile, save_mentor_profile
+from storage.people.memberships import grant_role
+from storage.people.registration import needs_guardian, save_mentee_profile, save_mentor_profile
 
 
 @dataclass(frozen=True)

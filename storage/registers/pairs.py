@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.meetings_people import school_curators
+from storage.meetings.people import school_curators
 from storage.models.enums import MembershipStatus
 from storage.models.orgs import Membership
 from storage.models.registers import RegisterEntry, RegisterPair, RegisterPairMember
-from storage.programmes import Problem, Proposal, Refused, form_programme
+from storage.pairing.forming import Problem, Proposal, Refused, form_programme
 
 # Refusals that may pass once a curator acts (a guardian's consent, a reactivation).
 WAITING = frozenset({Problem.awaiting_guardian, Problem.not_in_school})

@@ -11,14 +11,14 @@ from typing import Any
 from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.catalogue import EntryKind, entries
+from storage.catalogue.entries import EntryKind, entries
 from storage.models.core import Person
 from storage.models.enums import Role
 from storage.models.orgs import Membership
 from storage.models.profiles import MenteeProfile, MentorProfile
 from storage.models.programmes import Programme, ProgrammeMember
 from storage.models.registers import RegisterEntry, RegisterPair
-from storage.pairing import municipality_of
+from storage.pairing.people import municipality_of
 from storage.registers.values import dash_folded, name_key
 
 

@@ -13,7 +13,7 @@ from storage.db import Database
 from storage.models import Membership, MembershipChange, Organization, OrganizationChange
 from storage.models.enums import MembershipStatus, Role
 from storage.models.outbox import OutboxMessage
-from storage.outbox import enqueue, local_moment
+from storage.outbox.queue import enqueue, local_moment
 from tests.support.chat import Person
 from tests.support.seed import add_person, build_tree
 

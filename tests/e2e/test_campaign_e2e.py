@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage.campaigns import CampaignRules, next_deadline
+from storage.campaigns.core import CampaignRules, next_deadline
 from storage.db import Database
 from storage.models.enums import Role
 from storage.models.surveys import Campaign, SurveyResponse

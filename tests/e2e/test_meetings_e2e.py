@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from storage.catalogue import EntryKind, entries
+from storage.catalogue.entries import EntryKind, entries
 from storage.db import Database
-from storage.meetings import Draft, log_meeting
+from storage.meetings.writing import Draft, log_meeting
 from storage.models.enums import Role
 from storage.models.meetings import Meeting
-from storage.programmes import Proposal, form_programme, respond
+from storage.pairing.forming import Proposal, form_programme, respond
 from tests.fakebot.keyboards import find_callback_button
 from tests.support.chat import Person
 from tests.support.seed import add_person, build_tree

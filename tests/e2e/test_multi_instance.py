@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from storage.db import Database
 from storage.models import ProcessedUpdate
 from storage.models.outbox import OutboxMessage
-from storage.outbox import enqueue
-from storage.people import get_or_create_person
+from storage.outbox.queue import enqueue
+from storage.people.lookup import get_or_create_person
 from tests.conftest import ADMIN_ID, in_ci
 from tests.fakebot import FakeTelegram, WebhookDelivery
 from tests.support.webhook_process import WebhookBotProcess

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from storage.db import Database
 from storage.models.core import Person
 from storage.models.outbox import OutboxMessage
-from storage.outbox import enqueue
-from storage.people import get_or_create_person
+from storage.outbox.queue import enqueue
+from storage.people.lookup import get_or_create_person
 
 pytestmark = pytest.mark.e2e
 

@@ -15,10 +15,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from handlers.registers.sample import registers_workbook
 from storage.db import Database
 from storage.models.enums import Role
 from storage.models.orgs import Organization
-from storage.registers.sample import registers_workbook
 from tests.e2e.test_community_e2e import midday_zone
 from tests.support.chat import Person
 from tests.support.seed import add_person, build_tree

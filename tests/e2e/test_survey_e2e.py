@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from storage.catalogue import EntryKind, entries
+from storage.catalogue.entries import EntryKind, entries
 from storage.db import Database
 from storage.models.enums import Role
 from storage.models.surveys import Campaign, SurveyParticipation, SurveyResponse
-from storage.programmes import Proposal, form_programme, respond
+from storage.pairing.forming import Proposal, form_programme, respond
 from tests.support.chat import Person
 from tests.support.seed import add_person, build_tree
 

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from storage.catalogue import EntryKind, entries
+from storage.catalogue.entries import EntryKind, entries
 from storage.db import Database
-from storage.meetings import Draft, log_meeting
+from storage.meetings.writing import Draft, log_meeting
 from storage.models.enums import Role
 from storage.models.meetings import Meeting
 from storage.models.surveys import Campaign
-from storage.programmes import Proposal, form_programme, respond
+from storage.pairing.forming import Proposal, form_programme, respond
 from tests.conftest import ADMIN_ID
 from tests.support.botprocess import BotProcess
 from tests.support.chat import Person
@@ -264,4 +264,4 @@ async def test_every_kind_of_screen_takes_a_double_tap(bot_process, tg, db_url):
         person.check_chat()
     assert not any(m.text.startswith("Отменять нечего") for m in mentor.fake.messages)
     assert await bot_process.stop() == 0
-    assert "handlers.errors" not in bot_process.log, bot_process.log[-3000:]
+    assert "handlers.system.errors" not in bot_process.log, bot_process.log[-3000:]

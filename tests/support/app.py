@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 
-from bot.clock import Clock
-from bot.config import Settings
 from bot.factory import App, build_app, build_bot
 from bot.middlewares.throttle import Timer
+from storage.clock import Clock
 from storage.db import Database
+from storage.settings import Settings
 from tests.fakebot.botclient import BotClient
 from tests.fakebot.core import FakeTelegram
 from tests.fakebot.session import FakeSession

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-# How the bot's answer begins when a handler failed (handlers/errors.py).
+# How the bot's answer begins when a handler failed (handlers/system/errors.py).
 FAILURE_MARKS = ("Извините, у нас что-то пошло не так.", "Sorry, something went wrong on our side.")
 
 

@@ -8,15 +8,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.catalogue import EntryKind, entries
+from storage.catalogue.entries import EntryKind, entries
 from storage.db import Database
-from storage.memberships import grant_role
 from storage.models.core import Person
 from storage.models.enums import MembershipStatus, OrgLevel, Role, SchoolKind
-from storage.orgs import create_organization
-from storage.people import get_or_create_person
-from storage.programmes import Proposal, form_programme, respond
-from storage.registration import record_consent, save_mentee_profile, save_mentor_profile
+from storage.orgs.scope import create_organization
+from storage.pairing.forming import Proposal, form_programme, respond
+from storage.people.lookup import get_or_create_person
+from storage.people.memberships import grant_role
+from storage.people.registration import record_consent, save_mentee_profile, save_mentor_profile
 
 
 @dataclass

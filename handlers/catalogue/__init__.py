@@ -1,0 +1,25 @@
+"""The municipality's catalogue of forms, topics and partners (/catalogue).
+
+The package's router consults its modules in this order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiogram import Router
+
+
+def build_router() -> Router:
+    # Imported here: importing one module of the package must not load every conversation.
+    from aiogram import Router
+
+    from handlers.catalogue import menu, naming
+
+    router = Router(name="catalogue")
+    for module in (
+        menu,
+        naming,
+    ):
+        router.include_router(module.build_router())
+    return router
